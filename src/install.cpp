@@ -1,0 +1,277 @@
+// asyncmq_install(drop), asyncmq_tables() and asyncmq_layout(): make, drop and inspect the tables
+// of AsyncMQ's Postgres backend as the asyncmq.* settings name them.
+#include "pg.hpp"
+
+#include "settings.hpp"
+#include "table_check.hpp"
+
+extern "C" {
+PG_FUNCTION_INFO_V1(asyncmq_install);
+PG_FUNCTION_INFO_V1(asyncmq_tables);
+PG_FUNCTION_INFO_V1(asyncmq_layout);
+}
+
+namespace asyncmq {
+namespace {
+
+// One table of the layout, as the settings name it and the catalogs find it.
+struct Target {
+    TableKind kind;
+    const TableSpec *spec;
+    const char *setting; // the setting that names it, or nullptr
+    SqlName name;
+    Oid nspid;             // InvalidOid: the schema does not exist
+    const char *nspname;   // the schema, named or chosen by search_path
+    Oid relid;             // InvalidOid: no such relation
+    const char *qualified; // schema.table, quoted for SQL
+};
+
+struct Targets {
+    Layout layout;
+    int count;
+    Target items[table_kind_count];
+};
+
+constexpr TableKind all_kinds[] = {TableKind::jobs, TableKind::repeatables, TableKind::cancelled_jobs,
+                                   TableKind::workers_heartbeat, TableKind::paused_queues};
+
+// Reads and checks every setting the layout needs, before anything is locked or changed.
+void read_settings(Targets *t) {
+    refuse_discarded_settings();
+    t->layout = layout_setting();
+    t->count = 0;
+    for (TableKind kind : all_kinds) {
+        if (!layout_has(t->layout, kind))
+            continue;
+        Target *target = &t->items[t->count++];
+        target->kind = kind;
+        target->spec = &table_spec(t->layout, kind);
+        target->setting = table_setting_name(kind);
+        target->name = table_name_setting(kind);
+    }
+}
+
+// Finds each table where AsyncMQ's statements reach it: a schema-qualified name in its schema,
+// an unqualified one in the schema where CREATE TABLE would put it (the first existing schema on
+// search_path). Install and drop act on that same table, never on one further down the path.
+void resolve(Targets *t) {
+    for (int i = 0; i < t->count; i++) {
+        Target *target = &t->items[i];
+        const NamePart *schema = target->name.schema();
+        const char *relname = target->name.relation().text;
+        if (schema != nullptr) {
+            target->nspname = schema->text;
+            target->nspid = get_namespace_oid(schema->text, true);
+        } else {
+            target->nspid = RangeVarGetCreationNamespace(makeRangeVar(nullptr, pstrdup(relname), -1));
+            target->nspname = get_namespace_name(target->nspid);
+        }
+        target->relid = OidIsValid(target->nspid) ? get_relname_relid(relname, target->nspid) : InvalidOid;
+        target->qualified = quote_qualified_identifier(target->nspname, relname);
+    }
+    for (int i = 0; i < t->count; i++)
+        for (int j = i + 1; j < t->count; j++) {
+            const Target &a = t->items[i], &b = t->items[j];
+            if (strcmp(a.nspname, b.nspname) != 0 || strcmp(a.name.relation().text, b.name.relation().text) != 0)
+                continue;
+            const char *b_setting = b.setting ? b.setting : "the fixed name of AsyncMQ's paused queues table";
+            ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                            errmsg("%s and %s name the same table %s", a.setting, b_setting, a.qualified),
+                            errdetail("Each AsyncMQ table needs a table of its own."),
+                            errhint("Give %s another value.", a.setting)));
+        }
+}
+
+// Installs and drops take turns, so that concurrent calls see each other's tables instead of
+// racing on the catalogs. The key follows AsyncMQ's own advisory-lock names (asyncmq:<...>).
+void lock_installs() {
+    Datum key = DirectFunctionCall1Coll(hashtext, DEFAULT_COLLATION_OID, CStringGetTextDatum("asyncmq:install"));
+    DirectFunctionCall1(pg_advisory_xact_lock_int8, Int64GetDatum((int64)DatumGetInt32(key)));
+    // What we waited for is committed; make the catalog caches show it.
+    AcceptInvalidationMessages();
+}
+
+// Every way the target (if present) and, for the jobs table, its indexes fall short of the layout.
+List *target_problems(const Target &target, Layout layout, CheckScope scope, bool missing_indexes[]) {
+    List *problems = NIL;
+    if (OidIsValid(target.relid))
+        check_table(target.relid, layout, *target.spec, scope, &problems);
+    if (target.kind == TableKind::jobs && scope == CheckScope::complete)
+        check_jobs_indexes(target.relid, target.nspid, target.name.relation().text, missing_indexes, &problems);
+    return problems;
+}
+
+// Raises one ERROR naming every table that cannot serve and every difference, or returns.
+void refuse_problems(List *const problems[], const Targets &t, bool dropping) {
+    StringInfoData tables, detail;
+    int ntables = 0;
+    initStringInfo(&tables);
+    initStringInfo(&detail);
+    for (int i = 0; i < t.count; i++) {
+        if (problems[i] == NIL)
+            continue;
+        appendStringInfo(&tables, "%s%s", ntables++ > 0 ? ", " : "", t.items[i].qualified);
+        ListCell *lc;
+        foreach (lc, problems[i])
+            appendStringInfo(&detail, "%s%s: %s", detail.len > 0 ? "\n" : "", t.items[i].qualified,
+                             (const char *)lfirst(lc));
+    }
+    if (ntables == 0)
+        return;
+    if (dropping)
+        ereport(ERROR, (errcode(ERRCODE_WRONG_OBJECT_TYPE),
+                        errmsg(ntables == 1 ? "table %s does not look like an AsyncMQ table"
+                                            : "tables %s do not look like AsyncMQ tables",
+                               tables.data),
+                        errdetail("%s", detail.data),
+                        errhint("asyncmq_install(drop => true) drops only tables with AsyncMQ's columns; "
+                                "check the asyncmq.* settings, or drop the table yourself.")));
+    ereport(ERROR, (errcode(ERRCODE_INVALID_TABLE_DEFINITION),
+                    errmsg(ntables == 1 ? "table %s cannot serve AsyncMQ layout %s"
+                                        : "tables %s cannot serve AsyncMQ layout %s",
+                           tables.data, layout_name(t.layout)),
+                    errdetail("%s", detail.data),
+                    errhint("Set asyncmq.layout to the AsyncMQ release the tables were made for, or change them; "
+                            "asyncmq_install() never alters a table that exists.")));
+}
+
+void run_ddl(const char *sql) {
+    int rc = SPI_execute(sql, false, 0);
+    if (rc != SPI_OK_UTILITY)
+        elog(ERROR, "asyncmq: SPI_execute of \"%s\" returned %s", sql, SPI_result_code_string(rc));
+}
+
+char *create_table_sql(const Target &target) {
+    StringInfoData sql;
+    initStringInfo(&sql);
+    appendStringInfo(&sql, "CREATE TABLE IF NOT EXISTS %s (", target.qualified);
+    for (int i = 0; i < target.spec->ncolumns; i++)
+        appendStringInfo(&sql, "%s\n  %s %s", i > 0 ? "," : "", target.spec->columns[i].name,
+                         target.spec->columns[i].ddl);
+    if (target.spec->table_constraint != nullptr)
+        appendStringInfo(&sql, ",\n  %s", target.spec->table_constraint);
+    appendStringInfoString(&sql, "\n)");
+    return sql.data;
+}
+
+void install(const Targets &t) {
+    List *problems[table_kind_count] = {};
+    bool missing_indexes[lengthof(jobs_indexes)] = {};
+
+    for (int i = 0; i < t.count; i++) {
+        const Target &target = t.items[i];
+        if (!OidIsValid(target.nspid))
+            ereport(ERROR,
+                    (errcode(ERRCODE_INVALID_SCHEMA_NAME), errmsg("schema \"%s\" does not exist", target.nspname),
+                     errdetail("%s is \"%s\".", target.setting, GetConfigOption(target.setting, false, false)),
+                     errhint("Create the schema first, or change %s.", target.setting)));
+        problems[i] = target_problems(target, t.layout, CheckScope::complete, missing_indexes);
+    }
+    refuse_problems(problems, t, false);
+
+    SPI_connect();
+    for (int i = 0; i < t.count; i++) {
+        const Target &target = t.items[i];
+        if (!OidIsValid(target.relid)) {
+            run_ddl(create_table_sql(target));
+            ereport(DEBUG1, (errmsg("asyncmq: created table %s", target.qualified)));
+        }
+        if (target.kind != TableKind::jobs)
+            continue;
+        for (size_t k = 0; k < lengthof(jobs_indexes); k++) {
+            if (!missing_indexes[k])
+                continue;
+            char *index = psprintf("idx_%s%s", target.name.relation().text, jobs_indexes[k].suffix);
+            run_ddl(psprintf("CREATE INDEX IF NOT EXISTS %s ON %s(%s)", quote_identifier(index), target.qualified,
+                             jobs_indexes[k].column));
+            ereport(DEBUG1, (errmsg("asyncmq: created index %s on %s", quote_identifier(index), target.qualified)));
+        }
+    }
+    SPI_finish();
+}
+
+void drop(const Targets &t) {
+    List *problems[table_kind_count] = {};
+    for (int i = 0; i < t.count; i++)
+        problems[i] = target_problems(t.items[i], t.layout, CheckScope::columns, nullptr);
+    refuse_problems(problems, t, true);
+
+    SPI_connect();
+    for (int i = 0; i < t.count; i++) {
+        if (!OidIsValid(t.items[i].relid))
+            continue;
+        // RESTRICT: a view or foreign key that depends on the table stops the drop.
+        run_ddl(psprintf("DROP TABLE IF EXISTS %s RESTRICT", t.items[i].qualified));
+        ereport(DEBUG1, (errmsg("asyncmq: dropped table %s", t.items[i].qualified)));
+    }
+    SPI_finish();
+}
+
+Datum text_array(List *strings) {
+    int n = list_length(strings);
+    Datum *items = (Datum *)palloc(sizeof(Datum) * (n > 0 ? n : 1));
+    for (int i = 0; i < n; i++)
+        items[i] = CStringGetTextDatum((const char *)list_nth(strings, i));
+    return PointerGetDatum(construct_array(items, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+} // namespace
+} // namespace asyncmq
+
+using namespace asyncmq;
+
+extern "C" Datum asyncmq_install(PG_FUNCTION_ARGS) {
+    if (PG_ARGISNULL(0))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("drop must not be null"),
+                        errhint("Pass drop => false to make the tables or drop => true to drop them.")));
+    bool dropping = PG_GETARG_BOOL(0);
+    if (creating_extension)
+        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                        errmsg("asyncmq_install() cannot run inside CREATE EXTENSION or ALTER EXTENSION"),
+                        errdetail("Tables made there would belong to an extension; AsyncMQ's DROP TABLE and "
+                                  "pg_dump need them to belong to a role."),
+                        errhint("Call asyncmq_install() after the extension is created.")));
+    Targets targets;
+    read_settings(&targets);
+    lock_installs();
+    resolve(&targets);
+    if (dropping)
+        drop(targets);
+    else
+        install(targets);
+    PG_RETURN_VOID();
+}
+
+extern "C" Datum asyncmq_tables(PG_FUNCTION_ARGS) {
+    Targets targets;
+    read_settings(&targets);
+    resolve(&targets);
+
+    InitMaterializedSRF(fcinfo, 0);
+    ReturnSetInfo *rsinfo = (ReturnSetInfo *)fcinfo->resultinfo;
+    for (int i = 0; i < targets.count; i++) {
+        const Target &target = targets.items[i];
+        bool missing_indexes[lengthof(jobs_indexes)];
+        List *problems = NIL;
+        if (OidIsValid(target.nspid))
+            problems = target_problems(target, targets.layout, CheckScope::complete, missing_indexes);
+        else
+            problems = list_make1(psprintf("Schema %s does not exist.", quote_identifier(target.nspname)));
+
+        Datum values[6];
+        bool nulls[6] = {};
+        values[0] = CStringGetTextDatum(table_kind_name(target.kind));
+        values[1] = target.setting ? CStringGetTextDatum(target.setting) : (nulls[1] = true, (Datum)0);
+        values[2] = CStringGetTextDatum(target.qualified);
+        values[3] = BoolGetDatum(OidIsValid(target.relid));
+        values[4] = OidIsValid(target.relid) ? ObjectIdGetDatum(target.relid) : (nulls[4] = true, (Datum)0);
+        values[5] = text_array(problems);
+        tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+    }
+    return (Datum)0;
+}
+
+extern "C" Datum asyncmq_layout(PG_FUNCTION_ARGS) {
+    refuse_discarded_settings();
+    PG_RETURN_TEXT_P(cstring_to_text(layout_name(layout_setting())));
+}

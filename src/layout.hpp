@@ -1,0 +1,67 @@
+// The tables each AsyncMQ release needs (contract §1), as data: the install DDL and the layout
+// check are both made from these specs, so they cannot disagree.
+//
+// Pure C++: no PostgreSQL headers, no allocation, no exceptions.
+#pragma once
+
+#include <cstddef>
+
+namespace asyncmq {
+
+// One value per distinct layout; a release maps to the newest layout at or before it.
+enum class Layout { v0_1, v0_2, v0_8, v0_9 };
+
+enum class TableKind { jobs, repeatables, cancelled_jobs, workers_heartbeat, paused_queues };
+constexpr int table_kind_count = 5;
+
+// Column types as the layout check compares them (by type OID, in table_check.cpp).
+enum class ColType { int4, text, text_array, jsonb, float8, timestamp, timestamptz, boolean };
+
+struct ColumnSpec {
+    const char *name;
+    ColType type;
+    const char *ddl; // the rest of the column's line in CREATE TABLE, types pg_catalog-qualified
+    bool nullable;   // AsyncMQ may write NULL into it
+    bool defaulted;  // AsyncMQ's inserts leave it to its default
+};
+
+struct TableSpec {
+    const ColumnSpec *columns;
+    int ncolumns;
+    const char *table_constraint; // a last line of CREATE TABLE, or nullptr
+    const char *key[2];           // the unique key AsyncMQ's ON CONFLICT names
+    int nkey;
+    const char *forbidden_key; // a one-column unique key the layout must not have, or nullptr
+};
+
+struct IndexSpec {
+    const char *suffix; // index name: idx_<jobs table><suffix>
+    const char *column;
+};
+
+constexpr IndexSpec jobs_indexes[] = {
+    {"_queue_name", "queue_name"},
+    {"_status", "status"},
+    {"_delay_until", "delay_until"},
+};
+constexpr std::size_t jobs_index_prefix_bytes = 4;  // "idx_"
+constexpr std::size_t jobs_index_suffix_bytes = 12; // "_delay_until", the longest
+
+// AsyncMQ 0.9's paused-queues table has a fixed name and no setting.
+constexpr const char *paused_queues_table = "asyncmq_paused_queues";
+
+// Reads an AsyncMQ release ("0.1", "0.4.2", "0.10.1", "1.0", "latest"). On failure returns false
+// and writes a sentence for errdetail into problem.
+bool parse_release(const char *value, Layout *out, char *problem, std::size_t problem_size) noexcept;
+
+// The accepted values, for errhint.
+extern const char *const release_hint;
+
+// "0.1", "0.2", "0.8" or "0.9": the first release of the layout.
+const char *layout_name(Layout layout) noexcept;
+
+bool layout_has(Layout layout, TableKind kind) noexcept;
+const TableSpec &table_spec(Layout layout, TableKind kind) noexcept;
+const char *table_kind_name(TableKind kind) noexcept;
+
+} // namespace asyncmq

@@ -1,0 +1,26 @@
+// The asyncmq.* settings: table names and the AsyncMQ release whose layout to serve.
+#pragma once
+
+#include "layout.hpp"
+#include "sqlname.hpp"
+
+namespace asyncmq {
+
+// Defines the settings and reserves the asyncmq prefix; called once, from _PG_init.
+void define_settings();
+
+// The setting that names a table of this kind, or nullptr (the paused-queues table has none).
+const char *table_setting_name(TableKind kind);
+
+// The setting's value read as an SQL name; an invalid value is an ERROR (22023).
+// The paused-queues table's fixed name is returned for its kind.
+SqlName table_name_setting(TableKind kind);
+
+// asyncmq.layout read as a layout; an invalid value is an ERROR (22023).
+Layout layout_setting();
+
+// ERROR if the call that loaded this library found misspelt asyncmq.* settings: they were set
+// before the prefix was reserved and PostgreSQL has just discarded them with a WARNING.
+void refuse_discarded_settings();
+
+} // namespace asyncmq
