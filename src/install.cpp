@@ -2,8 +2,8 @@
 // of AsyncMQ's Postgres backend as the asyncmq.* settings name them.
 #include "pg.hpp"
 
-#include "settings.hpp"
 #include "table_check.hpp"
+#include "targets.hpp"
 
 extern "C" {
 PG_FUNCTION_INFO_V1(asyncmq_install);
@@ -13,74 +13,6 @@ PG_FUNCTION_INFO_V1(asyncmq_layout);
 
 namespace asyncmq {
 namespace {
-
-// One table of the layout, as the settings name it and the catalogs find it.
-struct Target {
-    TableKind kind;
-    const TableSpec *spec;
-    const char *setting; // the setting that names it, or nullptr
-    SqlName name;
-    Oid nspid;             // InvalidOid: the schema does not exist
-    const char *nspname;   // the schema, named or chosen by search_path
-    Oid relid;             // InvalidOid: no such relation
-    const char *qualified; // schema.table, quoted for SQL
-};
-
-struct Targets {
-    Layout layout;
-    int count;
-    Target items[table_kind_count];
-};
-
-constexpr TableKind all_kinds[] = {TableKind::jobs, TableKind::repeatables, TableKind::cancelled_jobs,
-                                   TableKind::workers_heartbeat, TableKind::paused_queues};
-
-// Reads and checks every setting the layout needs, before anything is locked or changed.
-void read_settings(Targets *t) {
-    refuse_discarded_settings();
-    t->layout = layout_setting();
-    t->count = 0;
-    for (TableKind kind : all_kinds) {
-        if (!layout_has(t->layout, kind))
-            continue;
-        Target *target = &t->items[t->count++];
-        target->kind = kind;
-        target->spec = &table_spec(t->layout, kind);
-        target->setting = table_setting_name(kind);
-        target->name = table_name_setting(kind);
-    }
-}
-
-// Finds each table where AsyncMQ's statements reach it: a schema-qualified name in its schema,
-// an unqualified one in the schema where CREATE TABLE would put it (the first existing schema on
-// search_path). Install and drop act on that same table, never on one further down the path.
-void resolve(Targets *t) {
-    for (int i = 0; i < t->count; i++) {
-        Target *target = &t->items[i];
-        const NamePart *schema = target->name.schema();
-        const char *relname = target->name.relation().text;
-        if (schema != nullptr) {
-            target->nspname = schema->text;
-            target->nspid = get_namespace_oid(schema->text, true);
-        } else {
-            target->nspid = RangeVarGetCreationNamespace(makeRangeVar(nullptr, pstrdup(relname), -1));
-            target->nspname = get_namespace_name(target->nspid);
-        }
-        target->relid = OidIsValid(target->nspid) ? get_relname_relid(relname, target->nspid) : InvalidOid;
-        target->qualified = quote_qualified_identifier(target->nspname, relname);
-    }
-    for (int i = 0; i < t->count; i++)
-        for (int j = i + 1; j < t->count; j++) {
-            const Target &a = t->items[i], &b = t->items[j];
-            if (strcmp(a.nspname, b.nspname) != 0 || strcmp(a.name.relation().text, b.name.relation().text) != 0)
-                continue;
-            const char *b_setting = b.setting ? b.setting : "the fixed name of AsyncMQ's paused queues table";
-            ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                            errmsg("%s and %s name the same table %s", a.setting, b_setting, a.qualified),
-                            errdetail("Each AsyncMQ table needs a table of its own."),
-                            errhint("Give %s another value.", a.setting)));
-        }
-}
 
 // Installs and drops take turns, so that concurrent calls see each other's tables instead of
 // racing on the catalogs. The key follows AsyncMQ's own advisory-lock names (asyncmq:<...>).
@@ -232,7 +164,7 @@ extern "C" Datum asyncmq_install(PG_FUNCTION_ARGS) {
                                   "pg_dump need them to belong to a role."),
                         errhint("Call asyncmq_install() after the extension is created.")));
     Targets targets;
-    read_settings(&targets);
+    read_targets(&targets);
     lock_installs();
     resolve(&targets);
     if (dropping)
@@ -244,7 +176,7 @@ extern "C" Datum asyncmq_install(PG_FUNCTION_ARGS) {
 
 extern "C" Datum asyncmq_tables(PG_FUNCTION_ARGS) {
     Targets targets;
-    read_settings(&targets);
+    read_targets(&targets);
     resolve(&targets);
 
     InitMaterializedSRF(fcinfo, 0);

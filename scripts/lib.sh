@@ -1,0 +1,38 @@
+# Shared by scripts/*: the PostgreSQL 15 tools and a way to run a command as root.
+PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
+export PG_CONFIG
+
+# Runs "$@" as root: directly when we are root, else through sudo.
+as_root() {
+    if [ "$(id -u)" = 0 ]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo "$@"
+    else
+        echo "$0: needs root for: $*  (run as root, or install sudo)" >&2
+        return 1
+    fi
+}
+
+# Installs the Debian packages that building and testing need, when any is missing.
+install_packages() {
+    local missing=() pkg
+    for pkg in postgresql-15 postgresql-server-dev-15 postgresql-common libpq-dev g++ make; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "$0: installing ${missing[*]}" >&2
+    as_root apt-get update -qq &&
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# Builds the extension, warning-free or not at all.
+build() {
+    local log
+    log=$(make -s PG_CONFIG="$PG_CONFIG" 2>&1) || { printf '%s\n' "$log" >&2; return 1; }
+    if printf '%s\n' "$log" | grep -q 'warning:'; then
+        printf '%s\n' "$log" >&2
+        echo "$0: the build printed warnings" >&2
+        return 1
+    fi
+}
