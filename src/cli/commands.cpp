@@ -59,7 +59,7 @@ struct TableRow {
 
 std::vector<TableRow> tables(Connection &c, const Extension &e) {
     Result r = c.exec("SELECT kind, table_name, present, relid::pg_catalog.oid, "
-                      "pg_catalog.array_to_string(problems, '; ') FROM " +
+                      "pg_catalog.array_to_string(problems, ' ') FROM " +
                       e.schema + ".asyncmq_tables()");
     std::vector<TableRow> rows;
     for (int i = 0; i < r.rows(); i++)
