@@ -1,5 +1,8 @@
 // asyncmq_install(drop), asyncmq_tables() and asyncmq_layout(): make, drop and inspect the tables
 // of AsyncMQ's Postgres backend as the asyncmq.* settings name them.
+#include <algorithm>
+#include <iterator>
+
 #include "pg.hpp"
 
 #include "table_check.hpp"
@@ -67,6 +70,18 @@ void refuse_problems(List *const problems[], const Targets &t, bool dropping) {
                             "asyncmq_install() never alters a table that exists.")));
 }
 
+// Checked before anything is made, so the error names the setting rather than quoting our DDL.
+void require_create(const Target &target) {
+    if (pg_namespace_aclcheck(target.nspid, GetUserId(), ACL_CREATE) == ACLCHECK_OK)
+        return;
+    const char *role = GetUserNameFromId(GetUserId(), false);
+    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("permission denied for schema %s", target.nspname),
+                    errdetail("asyncmq_install() would make %s there as role %s.", target.qualified, role),
+                    errhint("GRANT CREATE ON SCHEMA %s TO %s, or name another schema%s%s.",
+                            quote_identifier(target.nspname), quote_identifier(role), target.setting ? " in " : "",
+                            target.setting ? target.setting : " first on search_path")));
+}
+
 void run_ddl(const char *sql) {
     int rc = SPI_execute(sql, false, 0);
     if (rc != SPI_OK_UTILITY)
@@ -100,6 +115,13 @@ void install(const Targets &t) {
         problems[i] = target_problems(target, t.layout, CheckScope::complete, missing_indexes);
     }
     refuse_problems(problems, t, false);
+    for (int i = 0; i < t.count; i++) {
+        bool makes_index =
+            t.items[i].kind == TableKind::jobs &&
+            std::any_of(std::begin(missing_indexes), std::end(missing_indexes), [](bool m) { return m; });
+        if (!OidIsValid(t.items[i].relid) || makes_index)
+            require_create(t.items[i]);
+    }
 
     SPI_connect();
     for (int i = 0; i < t.count; i++) {
