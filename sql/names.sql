@@ -86,6 +86,14 @@ SELECT kind, table_name, present, problems FROM asyncmq_tables() WHERE kind = 'j
 SELECT asyncmq_install(drop => true);
 RESET ALL;
 
+-- No schema on search_path exists: PostgreSQL's own error, for install and for the listing.
+SET search_path = no_such_schema;
+SELECT public.asyncmq_install();
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM public.asyncmq_tables();
+\echo :LAST_ERROR_SQLSTATE
+RESET search_path;
+
 -- Two settings that name one table are refused.
 SET asyncmq.postgres_cancelled_jobs_table_name = 'asyncmq_jobs';
 SELECT asyncmq_install();
