@@ -77,6 +77,25 @@ SELECT asyncmq_install();
 \echo :LAST_ERROR_SQLSTATE
 SELECT asyncmq_install(drop => true);
 
+-- A table further down search_path would be hidden by a new one in the first schema, and
+-- AsyncMQ's unqualified statements would move to the new, empty table: refused.
+CREATE SCHEMA first;
+SELECT asyncmq_install();
+INSERT INTO asyncmq_jobs (queue_name, job_id, data, status) VALUES ('q', 'waiting-job', '{}', 'waiting');
+SET search_path = first, public;
+SELECT asyncmq_install();
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS tables_in_first FROM pg_class WHERE relnamespace = 'first'::regnamespace;
+-- Naming the schema uses the existing tables.
+SET asyncmq.postgres_jobs_table_name = 'public.asyncmq_jobs';
+SET asyncmq.postgres_repeatables_table_name = 'public.asyncmq_repeatables';
+SET asyncmq.postgres_cancelled_jobs_table_name = 'public.asyncmq_cancelled_jobs';
+SELECT asyncmq_install();
+SELECT count(*) AS tables_in_first FROM pg_class WHERE relnamespace = 'first'::regnamespace;
+SELECT asyncmq_install(drop => true);
+RESET ALL;
+DROP SCHEMA first;
+
 -- drop => NULL is an error, not a silent no-op.
 SELECT asyncmq_install(NULL);
 \echo :LAST_ERROR_SQLSTATE

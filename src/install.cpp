@@ -101,6 +101,25 @@ char *create_table_sql(const Target &target) {
     return sql.data;
 }
 
+// A new table would hide one of the same name further down search_path, and AsyncMQ's
+// unqualified statements would move to the new, empty table: refuse rather than strand the jobs.
+void refuse_shadowing(const Target &target) {
+    if (OidIsValid(target.relid) || target.name.schema() != nullptr)
+        return;
+    Oid visible = RelnameGetRelid(target.name.relation().text);
+    if (!OidIsValid(visible))
+        return;
+    const char *existing =
+        quote_qualified_identifier(get_namespace_name(get_rel_namespace(visible)), target.name.relation().text);
+    ereport(ERROR, (errcode(ERRCODE_DUPLICATE_TABLE),
+                    errmsg("making %s would hide %s from AsyncMQ", target.qualified, existing),
+                    errdetail("%s comes first on search_path, so AsyncMQ's statements would use the new, empty "
+                              "table instead of %s.",
+                              quote_identifier(target.nspname), existing),
+                    errhint("Name the existing table with its schema%s%s, or put its schema first on search_path.",
+                            target.setting ? " in " : "", target.setting ? target.setting : "")));
+}
+
 void install(const Targets &t) {
     List *problems[table_kind_count] = {};
     bool missing_indexes[lengthof(jobs_indexes)] = {};
@@ -112,6 +131,7 @@ void install(const Targets &t) {
                     (errcode(ERRCODE_INVALID_SCHEMA_NAME), errmsg("schema \"%s\" does not exist", target.nspname),
                      errdetail("%s is \"%s\".", target.setting, GetConfigOption(target.setting, false, false)),
                      errhint("Create the schema first, or change %s.", target.setting)));
+        refuse_shadowing(target);
         problems[i] = target_problems(target, t.layout, CheckScope::complete, missing_indexes);
     }
     refuse_problems(problems, t, false);
