@@ -1,7 +1,6 @@
 // asyncmq_install(drop), asyncmq_tables() and asyncmq_layout(): make, drop and inspect the tables
 // of AsyncMQ's Postgres backend as the asyncmq.* settings name them.
 #include <algorithm>
-#include <iterator>
 
 #include "pg.hpp"
 
@@ -27,12 +26,13 @@ void lock_installs() {
 }
 
 // Every way the target (if present) and, for the jobs table, its indexes fall short of the layout.
-List *target_problems(const Target &target, Layout layout, CheckScope scope, bool missing_indexes[]) {
+List *target_problems(const Targets &t, const Target &target, CheckScope scope, bool missing_indexes[]) {
     List *problems = NIL;
     if (OidIsValid(target.relid))
-        check_table(target.relid, layout, *target.spec, scope, &problems);
+        check_table(target.relid, t.layout, *target.spec, scope, &problems);
     if (target.kind == TableKind::jobs && scope == CheckScope::complete)
-        check_jobs_indexes(target.relid, target.nspid, target.name.relation().text, missing_indexes, &problems);
+        check_jobs_indexes(target.relid, target.nspid, target.name.relation().text, t.indexes, t.nindexes,
+                           missing_indexes, &problems);
     return problems;
 }
 
@@ -122,7 +122,7 @@ void refuse_shadowing(const Target &target) {
 
 void install(const Targets &t) {
     List *problems[table_kind_count] = {};
-    bool missing_indexes[lengthof(jobs_indexes)] = {};
+    bool missing_indexes[max_jobs_indexes] = {};
 
     for (int i = 0; i < t.count; i++) {
         const Target &target = t.items[i];
@@ -132,13 +132,12 @@ void install(const Targets &t) {
                      errdetail("%s is \"%s\".", target.setting, GetConfigOption(target.setting, false, false)),
                      errhint("Create the schema first, or change %s.", target.setting)));
         refuse_shadowing(target);
-        problems[i] = target_problems(target, t.layout, CheckScope::complete, missing_indexes);
+        problems[i] = target_problems(t, target, CheckScope::complete, missing_indexes);
     }
     refuse_problems(problems, t, false);
     for (int i = 0; i < t.count; i++) {
-        bool makes_index =
-            t.items[i].kind == TableKind::jobs &&
-            std::any_of(std::begin(missing_indexes), std::end(missing_indexes), [](bool m) { return m; });
+        bool makes_index = t.items[i].kind == TableKind::jobs &&
+                           std::any_of(missing_indexes, missing_indexes + t.nindexes, [](bool m) { return m; });
         if (!OidIsValid(t.items[i].relid) || makes_index)
             require_create(t.items[i]);
     }
@@ -152,12 +151,12 @@ void install(const Targets &t) {
         }
         if (target.kind != TableKind::jobs)
             continue;
-        for (size_t k = 0; k < lengthof(jobs_indexes); k++) {
+        for (int k = 0; k < t.nindexes; k++) {
             if (!missing_indexes[k])
                 continue;
-            char *index = psprintf("idx_%s%s", target.name.relation().text, jobs_indexes[k].suffix);
-            run_ddl(psprintf("CREATE INDEX IF NOT EXISTS %s ON %s(%s)", quote_identifier(index), target.qualified,
-                             jobs_indexes[k].column));
+            char *index = psprintf("idx_%s%s", target.name.relation().text, t.indexes[k]->suffix);
+            run_ddl(psprintf("CREATE INDEX IF NOT EXISTS %s ON %s%s", quote_identifier(index), target.qualified,
+                             t.indexes[k]->definition));
             ereport(DEBUG1, (errmsg("asyncmq: created index %s on %s", quote_identifier(index), target.qualified)));
         }
     }
@@ -167,7 +166,7 @@ void install(const Targets &t) {
 void drop(const Targets &t) {
     List *problems[table_kind_count] = {};
     for (int i = 0; i < t.count; i++)
-        problems[i] = target_problems(t.items[i], t.layout, CheckScope::columns, nullptr);
+        problems[i] = target_problems(t, t.items[i], CheckScope::columns, nullptr);
     refuse_problems(problems, t, true);
 
     SPI_connect();
@@ -225,10 +224,10 @@ extern "C" Datum asyncmq_tables(PG_FUNCTION_ARGS) {
     ReturnSetInfo *rsinfo = (ReturnSetInfo *)fcinfo->resultinfo;
     for (int i = 0; i < targets.count; i++) {
         const Target &target = targets.items[i];
-        bool missing_indexes[lengthof(jobs_indexes)];
+        bool missing_indexes[max_jobs_indexes];
         List *problems = NIL;
         if (OidIsValid(target.nspid))
-            problems = target_problems(target, targets.layout, CheckScope::complete, missing_indexes);
+            problems = target_problems(targets, target, CheckScope::complete, missing_indexes);
         else
             problems = list_make1(psprintf("Schema %s does not exist.", quote_identifier(target.nspname)));
 
