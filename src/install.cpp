@@ -66,8 +66,8 @@ void refuse_problems(List *const problems[], const Targets &t, bool dropping) {
                                         : "tables %s cannot serve AsyncMQ layout %s",
                            tables.data, layout_name(t.layout)),
                     errdetail("%s", detail.data),
-                    errhint("Set asyncmq.layout to the AsyncMQ release the tables were made for, or change them; "
-                            "asyncmq_install() never alters a table that exists.")));
+                    errhint("Set asyncmq.layout to the AsyncMQ release the tables were made for, or change or rename "
+                            "what is listed; asyncmq_install() never alters an existing table or index.")));
 }
 
 // Checked before anything is made, so the error names the setting rather than quoting our DDL.
