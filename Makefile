@@ -25,3 +25,32 @@ include $(PGXS)
 
 # PGXS compiles a bitcode copy of each .cpp with clang and without PG_CXXFLAGS.
 override BITCODE_CXXFLAGS += -std=c++17 -fno-exceptions -fno-rtti
+
+# ---- pg_asyncmq: the command-line client (issue 3) ------------------------------------------
+# PGXS cannot build a PROGRAM next to MODULE_big, so the client has its own rules. It is ordinary
+# C++ (exceptions, RTTI) linked with libpq, built without the server's headers and flags.
+CLI_SRCS = $(wildcard src/cli/*.cpp)
+CLI_OBJS = $(CLI_SRCS:.cpp=.o)
+CLI_CXXFLAGS = -std=c++17 -O2 -g -Wall -Wextra -I$(shell $(PG_CONFIG) --includedir)
+CLI_LDFLAGS = -L$(shell $(PG_CONFIG) --libdir) -lpq
+
+all: pg_asyncmq
+
+# A more specific pattern than PGXS's %.o: %.cpp, so it wins for these files.
+src/cli/%.o: src/cli/%.cpp $(wildcard src/cli/*.hpp)
+	$(CXX) $(CLI_CXXFLAGS) -c -o $@ $<
+
+pg_asyncmq: $(CLI_OBJS)
+	$(CXX) -o $@ $(CLI_OBJS) $(CLI_LDFLAGS)
+
+install: install-pg_asyncmq
+install-pg_asyncmq: pg_asyncmq
+	$(MKDIR_P) '$(DESTDIR)$(bindir)'
+	$(INSTALL_PROGRAM) pg_asyncmq '$(DESTDIR)$(bindir)'
+
+uninstall: uninstall-pg_asyncmq
+uninstall-pg_asyncmq:
+	rm -f '$(DESTDIR)$(bindir)/pg_asyncmq'
+
+.PHONY: install-pg_asyncmq uninstall-pg_asyncmq
+EXTRA_CLEAN += pg_asyncmq src/cli/*.o
