@@ -24,3 +24,11 @@ include $(PGXS)
 
 # PGXS compiles a bitcode copy of each .cpp with clang and without PG_CXXFLAGS.
 override BITCODE_CXXFLAGS += -std=c++17 -fno-exceptions -fno-rtti
+
+# ---------------------------------------------------------------------------------------------
+# make bench: the performance benchmark of issue 5 (bench/run; docs/performance.md). It builds,
+# installs privately, starts its own throwaway cluster and prints the tables; about 15 minutes.
+# Not part of .ci/run: test/shell/bench_smoke.sh runs `bench/run --smoke` there instead.
+.PHONY: bench
+bench:
+	bench/run
