@@ -54,3 +54,11 @@ uninstall-pg_asyncmq:
 
 .PHONY: install-pg_asyncmq uninstall-pg_asyncmq
 EXTRA_CLEAN += pg_asyncmq src/cli/*.o
+
+# ---------------------------------------------------------------------------------------------
+# make bench: the performance benchmark of issue 5 (bench/run; docs/performance.md). It builds,
+# installs privately, starts its own throwaway cluster and prints the tables; about 15 minutes.
+# Not part of .ci/run: test/shell/bench_smoke.sh runs `bench/run --smoke` there instead.
+.PHONY: bench
+bench:
+	bench/run
