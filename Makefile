@@ -6,7 +6,8 @@ DATA = sql/asyncmq--1.0.sql
 
 # One file a topic; test/check-schedule fails when a file in sql/ or specs/ is missing here.
 REGRESS = settings names install_default install_layouts install_keeps_data \
-          install_refuses drop transactions security
+          install_refuses drop transactions security readme \
+          dequeue_index
 REGRESS_OPTS = --inputdir=. --load-extension=asyncmq
 ISOLATION = install_concurrent
 ISOLATION_OPTS = --load-extension=asyncmq
@@ -53,3 +54,11 @@ uninstall-pg_asyncmq:
 
 .PHONY: install-pg_asyncmq uninstall-pg_asyncmq
 EXTRA_CLEAN += pg_asyncmq src/cli/*.o
+
+# ---------------------------------------------------------------------------------------------
+# make bench: the performance benchmark of issue 5 (bench/run; docs/performance.md). It builds,
+# installs privately, starts its own throwaway cluster and prints the tables; about 15 minutes.
+# Not part of .ci/run: test/shell/bench_smoke.sh runs `bench/run --smoke` there instead.
+.PHONY: bench
+bench:
+	bench/run

@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+"""Numbers and tables of the bench (bench/in-cluster calls it).
+
+  report.py percentiles LOGFILE...       p50, p95 and p99 latency in ms, tab-separated, of
+                                         pgbench per-transaction logs (--log)
+  report.py table META RESULTS BATCH     prints the bench's tables from bench/in-cluster's files
+"""
+import math
+import sys
+
+NAMES = {
+    "a": "(a) asyncmq functions",
+    "b": "(b) AsyncMQ 0.9.1 statements",
+    "bi": "(b+i) AsyncMQ statements + dequeue index",
+    "c": "(c) floor: insert, SKIP LOCKED claim, delete",
+    "d": "(d) PgQ: insert event, tick, batch, finish",
+}
+ORDER = ["a", "b", "bi", "c", "d"]
+
+
+def percentiles(paths):
+    """Latencies (microseconds, third field) of pgbench's per-transaction log lines."""
+    lat = []
+    for path in paths:
+        with open(path) as f:
+            for line in f:
+                fields = line.split()
+                if len(fields) >= 3 and fields[2].isdigit():
+                    lat.append(int(fields[2]))
+    if not lat:
+        return ["", "", ""]
+    lat.sort()
+
+    def rank(p):  # nearest-rank percentile
+        return lat[max(0, math.ceil(p / 100 * len(lat)) - 1)] / 1000.0
+
+    return ["%.3f" % rank(p) for p in (50, 95, 99)]
+
+
+def num(text):
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def ms(value):
+    v = num(value)
+    if v is None:
+        return "-"
+    return "%.2f" % v if v < 100 else "%.0f" % v
+
+
+def ratio(x, y):
+    return "%.2fx" % (x / y) if x and y else "-"
+
+
+def load(path):
+    rows = {}
+    order = []
+    with open(path) as f:
+        for line in f:
+            section, w, size, jobs, p50, p95, p99, note = (line.rstrip("\n").split("\t") + [""] * 8)[:8]
+            rows[(section, w, size)] = dict(jobs=num(jobs), p50=p50, p95=p95, p99=p99, note=note)
+            if (section, size) not in order:
+                order.append((section, size))
+    return rows, order
+
+
+def lifecycle_table(rows, order, section, extra_name, extra):
+    print("%7s  %-46s %9s %9s %9s %9s  %s" % ("clients", "workload", "jobs/s", "p50 ms", "p95 ms", "p99 ms", extra_name))
+    for sec, size in order:
+        if sec != section:
+            continue
+        a = rows.get((section, "a", size))
+        for w in ORDER:
+            r = rows.get((section, w, size))
+            if r is None:
+                continue
+            if r["note"]:
+                print("%7s  %-46s %s" % (size, NAMES[w], r["note"]))
+                continue
+            print("%7s  %-46s %9.0f %9s %9s %9s  %s" % (size, NAMES[w], r["jobs"], ms(r["p50"]), ms(r["p95"]),
+                                                       ms(r["p99"]), extra(w, size, r, a)))
+
+
+def table(meta_path, results_path, batch):
+    rows, order = load(results_path)
+    print("asyncmq bench")
+    with open(meta_path) as f:
+        for line in f:
+            print("  " + line.rstrip("\n"))
+
+    print()
+    print("Job lifecycle, one job at a time: enqueue, dequeue, complete")
+    print("(jobs/s; latency of one whole lifecycle; last column: (a)'s jobs/s over this row's)")
+
+    def vs_a(w, size, r, a):
+        if w == "a" or a is None or a["note"]:
+            return "-"
+        return ratio(a["jobs"], r["jobs"])
+
+    lifecycle_table(rows, order, "life", "(a)/this", vs_a)
+
+    print()
+    print("Batched lifecycle, %s jobs a round: enqueue many, dequeue %s, complete many" % (batch, batch))
+    print("(jobs/s; latency of one round of %s jobs; last column: jobs/s over the same workload one job at a time)" % batch)
+
+    def vs_unbatched(w, size, r, a):
+        one = rows.get(("life", w, size))
+        return ratio(r["jobs"], one["jobs"]) if one and not one["note"] else "-"
+
+    lifecycle_table(rows, order, "batch", "x unbatched", vs_unbatched)
+    print("  (b) has no batched form: AsyncMQ's bulk_enqueue sends one upsert a job, and its dequeue takes one job.")
+
+    sizes = [size for sec, size in order if sec == "backlog"]
+    if sizes:
+        print()
+        print("Backlog: time of one dequeue (p50 ms, rolled back) with this many waiting jobs, and its ratio to the %s figure"
+              % sizes[0])
+        print("%-46s" % "workload" + "".join("%20s" % s for s in sizes))
+        for w in ["a", "b", "bi"]:
+            cells = []
+            first = rows.get(("backlog", w, sizes[0]))
+            note = ""
+            for s in sizes:
+                r = rows.get(("backlog", w, s))
+                if r is None:
+                    cells.append("%20s" % "-")
+                elif r["note"]:
+                    note = r["note"]
+                    cells.append("%20s" % "-")
+                else:
+                    base = num(first["p50"]) if first and not first["note"] else None
+                    cells.append("%20s" % ("%s (%s)" % (ms(r["p50"]), ratio(num(r["p50"]), base))))
+            if note and all(c.strip() == "-" for c in cells):
+                print("%-46s %s" % (NAMES[w], note))
+            else:
+                print("%-46s" % NAMES[w] + "".join(cells))
+
+    print()
+    print("Targets (issue 5)")
+    clients = [size for sec, size in order if sec == "life"]
+    at = "8" if "8" in clients else (clients[-1] if clients else None)
+
+    def jobs(section, w, size):
+        r = rows.get((section, w, size))
+        return None if r is None or r["note"] else r["jobs"]
+
+    def target(text, value, goal, higher=True):
+        if value is None:
+            print("  %-62s not measured" % text)
+        else:
+            ok = value >= goal if higher else value <= goal
+            print("  %-62s %6.2fx  %s" % (text, value, "met" if ok else "NOT met"))
+
+    def div(x, y):
+        return x / y if x and y else None
+
+    if at:
+        target("(a) jobs/s over (b) at %s clients, at least 2x" % at, div(jobs("life", "a", at), jobs("life", "b", at)), 2)
+        target("(a) jobs/s over (c) at %s clients, at least 0.7x" % at, div(jobs("life", "a", at), jobs("life", "c", at)),
+               0.7)
+        target("(a) batched over unbatched jobs/s at %s clients, at least 10x" % at,
+               div(jobs("batch", "a", at), jobs("life", "a", at)), 10)
+    if sizes and len(sizes) > 1:
+        for w in ["a", "b", "bi"]:
+            first = rows.get(("backlog", w, sizes[0]))
+            last = rows.get(("backlog", w, sizes[-1]))
+            value = None
+            if first and last and not first["note"] and not last["note"]:
+                value = div(num(last["p50"]), num(first["p50"]))
+            target("%s dequeue at %s over %s waiting, at most 1.5x" % (NAMES[w].split(" ")[0], sizes[-1], sizes[0]),
+                   value, 1.5, higher=False)
+
+
+def main():
+    if len(sys.argv) >= 2 and sys.argv[1] == "percentiles":
+        print("\t".join(percentiles(sys.argv[2:])))
+    elif len(sys.argv) == 5 and sys.argv[1] == "table":
+        table(sys.argv[2], sys.argv[3], sys.argv[4])
+    else:
+        sys.stderr.write(__doc__)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()
