@@ -152,8 +152,8 @@ extension asyncmq 1.0" "" ./pg_asyncmq drop c3 --layout 0.9
 
 # --- one transaction: a failed install leaves nothing behind, not even the extension ------------
 q -d c4 -c "CREATE TABLE asyncmq_cancelled_jobs (x int)"
-expect_run "one transaction: install refused by a table that cannot serve" 1 "" \
-    "pg_asyncmq: install: table public.asyncmq_cancelled_jobs cannot serve AsyncMQ layout 0.1 (SQLSTATE 42P16) DETAIL: public.asyncmq_cancelled_jobs: Column queue_name is missing. public.asyncmq_cancelled_jobs: Column job_id is missing. HINT: Set asyncmq.layout to the AsyncMQ release the tables were made for, or change them; asyncmq_install() never alters a table that exists." \
+expect_fail "one transaction: install refused by a table that cannot serve" 1 \
+    "pg_asyncmq: install: table public.asyncmq_cancelled_jobs cannot serve AsyncMQ layout 0.1 (SQLSTATE 42P16) DETAIL: public.asyncmq_cancelled_jobs: Column queue_name is missing. public.asyncmq_cancelled_jobs: Column job_id is missing." \
     ./pg_asyncmq install c4
 expect_eq "one transaction: neither the extension nor any table was made" "0 1" \
     "$(q -d c4 -c "SELECT (SELECT count(*) FROM pg_extension WHERE extname = 'asyncmq') || ' ' || (SELECT count(*) FROM pg_class WHERE relname LIKE 'asyncmq%')")"

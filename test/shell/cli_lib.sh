@@ -35,3 +35,25 @@ expect_run() {
     expect_eq "$name" "$(printf 'exit %s\nstdout:\n%s\nstderr:\n%s' "$code" "$stdout" "$stderr")" \
         "$(printf 'exit %s\nstdout:\n%s\nstderr:\n%s' "$rc" "$out" "$err")"
 }
+
+# expect_fail NAME CODE PREFIX COMMAND...: COMMAND exits with CODE, prints nothing on stdout and
+# exactly one line on stderr that starts with PREFIX (literal text) and, if it goes on, goes on with
+# " HINT: ...". For server errors whose hint wording belongs to the server code, not to pg_asyncmq.
+expect_fail() {
+    local name=$1 code=$2 prefix=$3 e out err rc rest
+    shift 3
+    e=$(mktemp)
+    out=$("$@" 2>"$e")
+    rc=$?
+    err=$(cat "$e")
+    rm -f "$e"
+    rest=${err#"$prefix"}
+    if [ "$rc" = "$code" ] && [ -z "$out" ] && [ "$(printf '%s\n' "$err" | wc -l)" = 1 ] &&
+        [ "$rest" != "$err" ] && { [ -z "$rest" ] || [[ "$rest" == " HINT: "?* ]]; }; then
+        echo "ok - $name"
+    else
+        echo "not ok - $name"
+        printf '#   expected exit %s and: %s[ HINT: ...]\n#   got exit %s and: %s\n#   stdout: %s\n' \
+            "$code" "$prefix" "$rc" "$err" "$out"
+    fi
+}
