@@ -16,7 +16,7 @@ cli_in_cluster() {
             exit $rc
         fi
         echo "# $1: the cluster did not start (try $try)"
-        sleep $((try * 2))
+        sleep $((try * 2 + RANDOM % 3))
     done
     echo "not ok - $1: no throwaway cluster could be started"
     exit 1
