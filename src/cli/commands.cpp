@@ -102,7 +102,8 @@ void install(Connection &c, const Options &o, std::ostream &out) {
         try {
             c.exec("CREATE EXTENSION IF NOT EXISTS asyncmq");
         } catch (DbError &err) {
-            if (!before.available && err.hint.empty())
+            // The server's own hint, if any, cannot say how asyncmq is installed.
+            if (!before.available)
                 err.hint = install_hint;
             throw;
         }
