@@ -3,6 +3,8 @@
 # DSN, --option, the table and layout flags with AsyncMQ's environment variables, and one
 # transaction per command.
 cd "$(dirname "$0")/../.." && . test/shell/lib.sh && . test/shell/cli_lib.sh
+# log_connections: the server log shows each connection's application_name (checked below).
+export ASYNCMQ_PGOPTIONS=log_connections=on
 cli_in_cluster "$0"
 unset ASYNCMQ_POSTGRES_BACKEND_URL POSTGRES_JOBS_TABLE_NAME POSTGRES_REPEATABLES_TABLE_NAME \
     POSTGRES_CANCELLED_JOBS_TABLE_NAME POSTGRES_WORKERS_HEARTBEAT_TABLE_NAME ASYNCMQ_LAYOUT
@@ -80,6 +82,14 @@ expect_run "--option: options= reaches the server (asyncmq.layout for the sessio
 $(tables_01 absent)
 table workers_heartbeat public.asyncmq_workers_heartbeat absent
 extension asyncmq 1.0" "" ./pg_asyncmq status c1 --option "options=-c asyncmq.layout=0.2"
+# The server logs each connection's application_name (log_connections, set above).
+log=${PG_CLUSTER_CONF_ROOT:+${PG_CLUSTER_CONF_ROOT%/postgresql}/log}
+log=${log:-/var/log/postgresql}/postgresql-15-regress.log
+./pg_asyncmq status c1 -o application_name=worker >/dev/null
+./pg_asyncmq status c1 >/dev/null
+expect_eq "--option: application_name reaches the server; it is pg_asyncmq by default" \
+    "application_name=worker application_name=pg_asyncmq" \
+    "$(grep -o 'database=c1 application_name=[a-z_]*' "$log" | tail -n 2 | cut -d' ' -f2 | tr '\n' ' ' | sed 's/ $//')"
 
 # --- table names and layout: flags, AsyncMQ's variables, the server's settings -------------------
 expect_run "names: flags name the tables, quoted and schema-qualified names too" 0 "layout 0.1
