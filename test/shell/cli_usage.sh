@@ -78,3 +78,14 @@ expect_eq "a URI with an unknown parameter: exit 2" \
 e=$(ASYNCMQ_POSTGRES_BACKEND_URL="port=1 bogus=2" ./pg_asyncmq status 2>&1)
 expect_eq "a bad DSN from ASYNCMQ_POSTGRES_BACKEND_URL: exit 2" \
     "2 pg_asyncmq: invalid connection string: invalid connection option \"bogus\"" "$? $e"
+
+# make install puts pg_asyncmq next to PostgreSQL's programs, linked with libpq; uninstall removes it.
+PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
+dest=$(mktemp -d)
+make -s install DESTDIR="$dest" PG_CONFIG=$PG_CONFIG >/dev/null 2>&1
+installed=$dest$($PG_CONFIG --bindir)/pg_asyncmq
+expect_eq "make install: pg_asyncmq in pg_config --bindir runs" "pg_asyncmq (asyncmq) 1.0" "$("$installed" --version 2>&1)"
+expect_match "pg_asyncmq is linked with libpq" 'NEEDED.*libpq\.so' "$(readelf -d "$installed")"
+make -s uninstall DESTDIR="$dest" PG_CONFIG=$PG_CONFIG >/dev/null 2>&1
+expect_eq "make uninstall: removes pg_asyncmq" "absent" "$([ -e "$installed" ] && echo present || echo absent)"
+rm -rf "$dest"
