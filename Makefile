@@ -52,8 +52,12 @@ uninstall: uninstall-pg_asyncmq
 uninstall-pg_asyncmq:
 	rm -f '$(DESTDIR)$(bindir)/pg_asyncmq'
 
-.PHONY: install-pg_asyncmq uninstall-pg_asyncmq
-EXTRA_CLEAN += pg_asyncmq src/cli/*.o
+# Not EXTRA_CLEAN: pgxs.mk tests it with ifdef when included, before this block sets it.
+clean: clean-pg_asyncmq
+clean-pg_asyncmq:
+	rm -f pg_asyncmq src/cli/*.o
+
+.PHONY: install-pg_asyncmq uninstall-pg_asyncmq clean-pg_asyncmq
 
 # ---------------------------------------------------------------------------------------------
 # make bench: the performance benchmark of issue 5 (bench/run; docs/performance.md). It builds,
