@@ -89,3 +89,12 @@ expect_match "pg_asyncmq is linked with libpq" 'NEEDED.*libpq\.so' "$(readelf -d
 make -s uninstall DESTDIR="$dest" PG_CONFIG=$PG_CONFIG >/dev/null 2>&1
 expect_eq "make uninstall: removes pg_asyncmq" "absent" "$([ -e "$installed" ] && echo present || echo absent)"
 rm -rf "$dest"
+
+# make clean removes the program and its objects (in a copy of the tree, to leave this one built).
+copy=$(mktemp -d)
+git ls-files -z | xargs -0 cp --parents -t "$copy"
+make -s -C "$copy" pg_asyncmq PG_CONFIG=$PG_CONFIG >/dev/null 2>&1
+built=$(cd "$copy" && ls pg_asyncmq src/cli/*.o 2>/dev/null | wc -l)
+make -s -C "$copy" clean PG_CONFIG=$PG_CONFIG >/dev/null 2>&1
+expect_eq "make clean: removes pg_asyncmq and src/cli/*.o" "5 0" "$built $(cd "$copy" && ls pg_asyncmq src/cli/*.o 2>/dev/null | wc -l)"
+rm -rf "$copy"
