@@ -97,6 +97,10 @@ void job_counts(Connection &c, const TableRow &jobs, std::ostream &out) {
 
 void install(Connection &c, const Options &o, std::ostream &out) {
     c.exec("BEGIN");
+    // asyncmq_install()'s own lock, taken before CREATE EXTENSION: concurrent installs into a new
+    // database take turns, and the second sees the first's extension instead of failing on a
+    // duplicate pg_extension row.
+    c.exec("SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('asyncmq:install')::pg_catalog.int8)");
     Extension before = find_extension(c);
     if (!before.created) {
         try {

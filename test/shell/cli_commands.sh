@@ -8,7 +8,7 @@ export ASYNCMQ_PGOPTIONS=log_connections=on
 cli_in_cluster "$0"
 unset ASYNCMQ_POSTGRES_BACKEND_URL POSTGRES_JOBS_TABLE_NAME POSTGRES_REPEATABLES_TABLE_NAME \
     POSTGRES_CANCELLED_JOBS_TABLE_NAME POSTGRES_WORKERS_HEARTBEAT_TABLE_NAME ASYNCMQ_LAYOUT
-for db in c1 c2 c3 c4; do q -c "CREATE DATABASE $db"; done
+for db in c1 c2 c3 c4 c5; do q -c "CREATE DATABASE $db"; done
 
 tables_01() { # tables_01 WORD: the three tables of layout 0.1, each followed by WORD
     printf 'table jobs public.asyncmq_jobs %s\ntable repeatables public.asyncmq_repeatables %s\n' "$1" "$1"
@@ -167,3 +167,15 @@ expect_fail "one transaction: install refused by a table that cannot serve" 1 \
     ./pg_asyncmq install c4
 expect_eq "one transaction: neither the extension nor any table was made" "0 1" \
     "$(q -d c4 -c "SELECT (SELECT count(*) FROM pg_extension WHERE extname = 'asyncmq') || ' ' || (SELECT count(*) FROM pg_class WHERE relname LIKE 'asyncmq%')")"
+
+# --- concurrent installs into a new database take turns ----------------------------------------
+outs=$(mktemp -d)
+for i in 1 2 3 4; do
+    ./pg_asyncmq install c5 >"$outs/$i.out" 2>"$outs/$i.err" &
+done
+wait
+codes=$(for i in 1 2 3 4; do ./pg_asyncmq install c5 >/dev/null 2>&1; done; cat "$outs"/*.err)
+expect_eq "concurrent installs: none fails" "" "$codes"
+expect_eq "concurrent installs: one made the extension and the tables, three kept them" "1 3 1 3" \
+    "$(cat "$outs"/*.out | grep -c 'extension asyncmq 1.0 created') $(cat "$outs"/*.out | grep -cx 'extension asyncmq 1.0') $(cat "$outs"/*.out | grep -c 'asyncmq_jobs created') $(cat "$outs"/*.out | grep -c 'asyncmq_jobs kept')"
+rm -rf "$outs"
