@@ -181,7 +181,7 @@ Tables (default: AsyncMQ's variable, else the server's asyncmq.* setting):
   --repeatables-table=NAME        $POSTGRES_REPEATABLES_TABLE_NAME
   --cancelled-jobs-table=NAME     $POSTGRES_CANCELLED_JOBS_TABLE_NAME
   --workers-heartbeat-table=NAME  $POSTGRES_WORKERS_HEARTBEAT_TABLE_NAME
-  --layout=RELEASE                $ASYNCMQ_LAYOUT: 0.1, 0.2, 0.8 or 0.9
+  --layout=RELEASE                $ASYNCMQ_LAYOUT: the AsyncMQ release (0.1, 0.8.2, latest, ...)
 
 Exit status: 0 done, 1 server or connection error, 2 usage error.
 )";

@@ -179,3 +179,7 @@ expect_eq "concurrent installs: none fails" "" "$codes"
 expect_eq "concurrent installs: one made the extension and the tables, three kept them" "1 3 1 3" \
     "$(cat "$outs"/*.out | grep -c 'extension asyncmq 1.0 created') $(cat "$outs"/*.out | grep -cx 'extension asyncmq 1.0') $(cat "$outs"/*.out | grep -c 'asyncmq_jobs created') $(cat "$outs"/*.out | grep -c 'asyncmq_jobs kept')"
 rm -rf "$outs"
+
+# --- a layout is any AsyncMQ release, as for asyncmq.layout ------------------------------------
+expect_eq "layout: --layout 0.8.2 is layout 0.8; ASYNCMQ_LAYOUT=latest is the newest" "layout 0.8 layout 0.9" \
+    "$(./pg_asyncmq status c5 --layout 0.8.2 | head -n 1) $(ASYNCMQ_LAYOUT=latest ./pg_asyncmq status c5 | head -n 1)"
