@@ -1,7 +1,8 @@
 # asyncmq: PGXS build of the extension (C++17).
 EXTENSION = asyncmq
 MODULE_big = asyncmq
-OBJS = src/module.o src/settings.o src/sqlname.o src/layout.o src/targets.o src/table_check.o src/install.o
+OBJS = src/module.o src/settings.o src/sqlname.o src/layout.o src/targets.o src/table_check.o src/install.o \
+       src/job_rules.o src/jobs.o src/plans.o src/queue_ops.o
 DATA = sql/asyncmq--1.0.sql
 
 # One file a topic; test/check-schedule fails when a file in sql/ or specs/ is missing here.
