@@ -7,7 +7,9 @@ DATA = sql/asyncmq--1.0.sql
 
 # One file a topic; test/check-schedule fails when a file in sql/ or specs/ is missing here.
 REGRESS = settings names install_default install_layouts install_keeps_data \
-          install_refuses drop transactions security
+          install_refuses drop transactions security \
+          fixtures_enqueue fixtures_dequeue fixtures_complete_fail fixtures_cancel fixtures_stalled \
+          fixtures_dependencies
 REGRESS_OPTS = --inputdir=. --load-extension=asyncmq
 ISOLATION = install_concurrent
 ISOLATION_OPTS = --load-extension=asyncmq
