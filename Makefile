@@ -11,7 +11,7 @@ REGRESS = settings names install_default install_layouts install_keeps_data \
           fixtures_enqueue fixtures_dequeue fixtures_complete_fail fixtures_cancel fixtures_stalled \
           fixtures_dependencies
 REGRESS_OPTS = --inputdir=. --load-extension=asyncmq
-ISOLATION = install_concurrent
+ISOLATION = install_concurrent dequeue_concurrent cancel_race stalled_complete wakeups
 ISOLATION_OPTS = --load-extension=asyncmq
 
 PG_CONFIG ?= pg_config
