@@ -11,9 +11,9 @@ namespace asyncmq {
 // sentence for errdetail; nullptr when the id is acceptable.
 const char *job_id_problem(const char *id) noexcept;
 
-// Writes the JSON spelling Python's json.dumps gives a float (repr: "2.0", "1.5", "1e+20")
-// from the shortest round-trip digits of the value ("2", "1.5", "1e+20").
-// False when the value is not finite (json.dumps would write NaN or Infinity, which is not JSON).
+// Writes the spelling of a float that json.loads reads back as a float: the digits as given,
+// with ".0" added when they have no point or exponent ("2" -> "2.0", "1.5" -> "1.5").
+// False when they are not a finite number (nan, inf) or out does not hold the result.
 bool python_float_spelling(const char *shortest, char *out, std::size_t out_size) noexcept;
 
 // The per-queue NOTIFY channel: "asyncmq:<queue>" when it fits in max_bytes, otherwise

@@ -37,11 +37,17 @@ double epoch_transaction_start() {
 
 Datum float_number(double value) {
     char shortest[DOUBLE_SHORTEST_DECIMAL_LEN];
-    char spelt[DOUBLE_SHORTEST_DECIMAL_LEN + 2];
     double_to_shortest_decimal_buf(value, shortest);
-    if (!python_float_spelling(shortest, spelt, sizeof spelt))
+    if (!std::isfinite(value))
         ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE), errmsg("%s is not a finite number", shortest),
                         errdetail("AsyncMQ writes its payload as JSON, which has no NaN or infinity.")));
+    // jsonb keeps a numeric's digits as written but has no exponent: 1e+20 becomes
+    // 100000000000000000000, which the ".0" keeps a float for json.loads.
+    char *positional = DatumGetCString(DirectFunctionCall1(numeric_out, numeric_from(shortest)));
+    size_t size = strlen(positional) + 3;
+    char *spelt = (char *)palloc(size);
+    if (!python_float_spelling(positional, spelt, size))
+        elog(ERROR, "asyncmq: cannot spell %s as a float", positional);
     return numeric_from(spelt);
 }
 
@@ -51,10 +57,10 @@ Datum int_or_float_number(double value) {
     return float_number(value);
 }
 
-void check_job_id(const char *id) {
+void check_job_id(const char *id, const char *where) {
     const char *problem = job_id_problem(id);
     if (problem != nullptr)
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("invalid job id \"%s\"", id),
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%sinvalid job id \"%s\"", where, id),
                         errdetail("%s", problem),
                         errhint("Pass job_id => NULL to get a generated id (a UUID), as AsyncMQ does.")));
 }

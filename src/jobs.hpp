@@ -15,8 +15,8 @@ Datum float_number(double value);
 // A numeric Datum spelt as Python writes an int when the value is integral (600), else a float.
 Datum int_or_float_number(double value);
 
-// ERROR 22023 when AsyncMQ would refuse the custom job id.
-void check_job_id(const char *id);
+// ERROR 22023 when AsyncMQ would refuse the custom job id; where prefixes the message.
+void check_job_id(const char *id, const char *where);
 
 // The NOTIFY channel of a queue (see docs/lifecycle.md).
 char *queue_channel(const char *queue);

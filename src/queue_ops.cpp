@@ -84,7 +84,7 @@ void check_job(const NewJob &job, const char *where) {
                         errdetail("AsyncMQ passes kwargs to the task as keyword arguments."),
                         errhint("Write kwargs as '{\"label\": \"sum\"}'::jsonb.")));
     if (job.job_id != nullptr)
-        check_job_id(job.job_id);
+        check_job_id(job.job_id, where);
     if (job.max_retries < 0)
         BAD_JOB(where, "max_retries must not be negative");
     if (job.has_backoff && !(job.backoff >= 0 && std::isfinite(job.backoff)))
