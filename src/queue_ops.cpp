@@ -383,7 +383,9 @@ extern "C" Datum asyncmq_enqueue_many(PG_FUNCTION_ARGS) {
 
 extern "C" Datum asyncmq_dequeue(PG_FUNCTION_ARGS) {
     const char *queue = queue_arg(fcinfo, 0);
-    if (PG_ARGISNULL(1) || PG_GETARG_INT32(1) < 0)
+    if (PG_ARGISNULL(1))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("max_jobs must not be null")));
+    if (PG_GETARG_INT32(1) < 0)
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("max_jobs must be 0 or more")));
     int32 max_jobs = PG_GETARG_INT32(1);
     InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
