@@ -9,7 +9,7 @@ DATA = sql/asyncmq--1.0.sql
 REGRESS = settings names install_default install_layouts install_keeps_data \
           install_refuses drop transactions security \
           fixtures_enqueue fixtures_dequeue fixtures_complete_fail fixtures_cancel fixtures_stalled \
-          fixtures_dependencies enqueue dequeue lifecycle layouts_lifecycle
+          fixtures_dependencies enqueue dequeue lifecycle layouts_lifecycle lifecycle_examples
 REGRESS_OPTS = --inputdir=. --load-extension=asyncmq
 ISOLATION = install_concurrent dequeue_concurrent cancel_race stalled_complete wakeups
 ISOLATION_OPTS = --load-extension=asyncmq
