@@ -6,13 +6,17 @@ SET search_path = dequeue, public;
 SELECT asyncmq_install();
 
 -- Priority first (smaller first, 5 when the payload has none), then the created_at column, then
--- the order of insertion for jobs made in one transaction (they share created_at).
+-- the order of insertion for rows that share created_at (as rows inserted in one transaction with
+-- the column's default do; asyncmq_enqueue gives each job its own).
 BEGIN;
 SELECT asyncmq_enqueue('q', 'app.t', job_id => 'p5-a');
 SELECT asyncmq_enqueue('q', 'app.t', job_id => 'p1', priority => 1);
 SELECT asyncmq_enqueue('q', 'app.t', job_id => 'p5-b');
+-- Two rows as AsyncMQ writes them, created_at left to the column's default (the transaction's
+-- start, so older than the jobs enqueued above, and equal for both): they go by insertion order.
 INSERT INTO asyncmq_jobs (queue_name, job_id, data, status)
-VALUES ('q', 'no-priority', '{"id": "no-priority", "task": "app.t", "args": [], "kwargs": {}}', 'waiting');
+VALUES ('q', 'no-priority', '{"id": "no-priority", "task": "app.t", "args": [], "kwargs": {}}', 'waiting'),
+       ('q', 'no-priority-2', '{"id": "no-priority-2", "task": "app.t", "args": [], "kwargs": {}}', 'waiting');
 SELECT asyncmq_enqueue('q', 'app.t', job_id => 'p9', priority => 9);
 SELECT asyncmq_enqueue('q', 'app.t', job_id => 'p-neg', priority => -1);
 COMMIT;
@@ -35,7 +39,7 @@ SELECT count(*) FROM asyncmq_dequeue(NULL);
 
 -- One call, several jobs, in dequeue order; the marked waiting row is deleted on the way.
 SELECT d->>'id' AS id, d->>'status' AS status, d->'priority' AS priority,
-       (d->>'active_since')::numeric > (d->>'created_at')::numeric AS active_since_set
+       jsonb_typeof(d->'active_since') AS active_since
 FROM asyncmq_dequeue('q', 4) AS d;
 SELECT job_id FROM asyncmq_jobs WHERE job_id = 'marked';
 SELECT d->>'id' AS id FROM asyncmq_dequeue('q', 10) AS d;
@@ -46,6 +50,13 @@ FROM asyncmq_jobs WHERE queue_name = 'q' ORDER BY id;
 -- The other queue was not touched, and an unknown queue has nothing.
 SELECT status FROM asyncmq_jobs WHERE job_id = 'elsewhere';
 SELECT count(*) FROM asyncmq_dequeue('no-such-queue');
+
+-- created_at is the instant of data.created_at, so jobs of one transaction keep their order.
+BEGIN;
+SELECT asyncmq_enqueue('t', 'app.t', job_id => 't1'), asyncmq_enqueue('t', 'app.t', job_id => 't2');
+COMMIT;
+SELECT job_id, created_at = to_timestamp((data->>'created_at')::float8)::timestamp AS created_at_is_data_created_at
+FROM asyncmq_jobs WHERE queue_name = 't' ORDER BY created_at;
 
 -- In a SELECT list, the function works too (one row a call).
 SELECT asyncmq_dequeue('other')->>'id' AS id;

@@ -27,13 +27,19 @@ const StmtSpec specs[] = {
     // AsyncMQ's store upsert (contract §4): data and the status column, updated_at on conflict. The
     // WHERE keeps the key of layouts 0.1 to 0.7 (ids unique across queues) from overwriting another
     // queue's job: no row comes back and the caller raises an error instead.
+    // The created_at column is written with data.created_at's instant (as the column's default
+    // would, in the session's time zone) instead of the transaction's start: jobs made in one
+    // transaction then keep their order in it, and a dequeue reading an index on (queue_name,
+    // priority, created_at) finds the next job at once instead of sorting a batch that shares one
+    // created_at. An upsert of an existing job still leaves the column alone.
     {Stmt::upsert,
-     "INSERT INTO {J} AS j (queue_name, job_id, data, status) "
+     "INSERT INTO {J} AS j (queue_name, job_id, data, status, created_at) "
      "SELECT $1, v.id, pg_catalog.jsonb_build_object("
      "'id', v.id, 'task', $3, 'args', $4, 'kwargs', $5, 'retries', 0, 'max_retries', $6, "
      "'backoff', $7, 'ttl', $8, 'created_at', $9, 'last_attempt', NULL, 'status', $10, 'result', NULL, "
      "'last_error', NULL, 'error_traceback', NULL, 'delay_until', $11, 'priority', $12, "
-     "'depends_on', pg_catalog.to_jsonb($13), 'repeat_every', NULL, 'deduplication', NULL), $10 "
+     "'depends_on', pg_catalog.to_jsonb($13), 'repeat_every', NULL, 'deduplication', NULL), $10, "
+     "pg_catalog.to_timestamp($9::pg_catalog.float8)::pg_catalog.timestamp "
      "FROM (SELECT COALESCE($2, pg_catalog.gen_random_uuid()::pg_catalog.text) AS id) AS v "
      "ON CONFLICT ({K}) DO UPDATE SET data = EXCLUDED.data, status = EXCLUDED.status, updated_at = pg_catalog.now() "
      "WHERE j.queue_name = EXCLUDED.queue_name "
