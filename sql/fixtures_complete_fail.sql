@@ -19,6 +19,26 @@ SELECT asyncmq_complete('fx-05-complete', 'job-complete-worker', '5');
 SELECT pg_temp.fx_check(:'fx', 4, 'asyncmq_jobs', pg_temp.fx_jobs('{fx-05-complete}'));
 SELECT data->'last_attempt' = data->'active_since' AS "last_attempt is active_since"
 FROM asyncmq_jobs WHERE job_id = 'job-complete-worker';
+-- Stages 0 and 2: complete_active_job called directly (not by the worker) left last_attempt null,
+-- where asyncmq_complete, standing for the worker's success path, records the run's start
+-- (active_since). Apart from that one key, which is set to null before comparing, they agree.
+DELETE FROM asyncmq_jobs;
+SELECT asyncmq_enqueue('fx-05-complete', 'fixtures.tasks.add', '[1, 2]', job_id => 'job-complete-direct');
+SELECT count(*) AS dequeued FROM asyncmq_dequeue('fx-05-complete');
+SELECT asyncmq_complete('fx-05-complete', 'job-complete-direct', '{"sum": 3}');
+SELECT pg_temp.fx_check(:'fx', 0, 'asyncmq_jobs',
+                        jsonb_set(pg_temp.fx_jobs('{fx-05-complete}'), '{0,data,last_attempt}', 'null'));
+SELECT asyncmq_enqueue('fx-05-complete', 'fixtures.tasks.add', '[0, 0]', job_id => 'job-complete-none');
+SELECT count(*) AS dequeued FROM asyncmq_dequeue('fx-05-complete');
+SELECT asyncmq_complete('fx-05-complete', 'job-complete-none');
+SELECT pg_temp.fx_check(:'fx', 2, 'asyncmq_jobs',
+                        jsonb_set(pg_temp.fx_jobs('{fx-05-complete}', '{job-complete-none}'), '{0,data,last_attempt}',
+                                  'null'));
+SELECT count(*) AS "last_attempt is active_since" FROM asyncmq_jobs WHERE data->'last_attempt' = data->'active_since';
+DELETE FROM asyncmq_jobs;
+SELECT asyncmq_enqueue('fx-05-complete', 'fixtures.tasks.add', '[2, 3]', job_id => 'job-complete-worker');
+SELECT count(*) AS dequeued FROM asyncmq_dequeue('fx-05-complete');
+SELECT asyncmq_complete('fx-05-complete', 'job-complete-worker', '5');
 -- A job that is no longer active is not completed again.
 SELECT asyncmq_complete('fx-05-complete', 'job-complete-worker', '6');
 SELECT data->'result' AS result FROM asyncmq_jobs WHERE job_id = 'job-complete-worker';

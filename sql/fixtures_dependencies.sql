@@ -56,6 +56,8 @@ SELECT pg_temp.fx_same(:'fx', '$.stages[2].returned', '{stages,2,returned}',
                                                   'waiting', waiting - waiting_children,
                                                   'waiting-children', waiting_children)
                         FROM asyncmq_queue_stats('fx-17-stats')));
+-- Queue.count() = waiting + delayed + waiting-children, with waiting the children excluded.
+SELECT pg_temp.fx_check(:'fx', 3, 'returned', (SELECT to_jsonb(waiting + delayed) FROM asyncmq_queue_stats('fx-17-stats')));
 -- A queue without jobs: zeros.
 SELECT * FROM asyncmq_queue_stats('fx-17-no-such-queue');
 

@@ -89,6 +89,11 @@ SELECT asyncmq_pause_queue('');
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM asyncmq_queue_stats(NULL);
 \echo :LAST_ERROR_SQLSTATE
+-- A heartbeat must be a finite time.
+SELECT asyncmq_heartbeat('q', 'w', 'NaN');
+\echo :LAST_ERROR_SQLSTATE
+SELECT asyncmq_heartbeat('q', NULL);
+\echo :LAST_ERROR_SQLSTATE
 
 SET client_min_messages = warning;
 DROP SCHEMA lifecycle CASCADE;
