@@ -16,6 +16,8 @@ extern "C" {
 namespace asyncmq {
 namespace {
 
+bool wakeups = true;
+
 double epoch_of(TimestampTz ts) {
     // Microseconds since 2000-01-01 to seconds since 1970-01-01.
     return (double)(ts + (int64)(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY) / 1e6;
@@ -76,7 +78,16 @@ char *queue_channel(const char *queue) {
 }
 
 void wake_queue(const char *queue) {
-    Async_Notify(queue_channel(queue), queue);
+    if (wakeups)
+        Async_Notify(queue_channel(queue), queue);
+}
+
+void define_lifecycle_settings() {
+    DefineCustomBoolVariable(
+        "asyncmq.wakeups", "Whether the job lifecycle functions NOTIFY a queue's channel when its jobs become ready.",
+        "A transaction that notifies takes a database-wide lock at commit, so notifying transactions commit one "
+        "at a time; producers that no worker LISTENs for may turn this off.",
+        &wakeups, true, PGC_USERSET, 0, nullptr, nullptr, nullptr);
 }
 
 } // namespace asyncmq

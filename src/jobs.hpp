@@ -21,8 +21,13 @@ void check_job_id(const char *id, const char *where);
 // The NOTIFY channel of a queue (see docs/lifecycle.md).
 char *queue_channel(const char *queue);
 
-// Wakes the queue's listeners at commit. PostgreSQL folds identical notifications of one
-// transaction into one, so a queue gets at most one per transaction however many calls make it.
+// Wakes the queue's listeners at commit, unless asyncmq.wakeups is off. PostgreSQL folds identical
+// notifications of one transaction into one, so a queue gets at most one per transaction however
+// many calls make it.
 void wake_queue(const char *queue);
+
+// Defines asyncmq.wakeups; called from _PG_init before define_settings() reserves the prefix, so
+// that a value set before the library was loaded is taken, not reported as misspelt.
+void define_lifecycle_settings();
 
 } // namespace asyncmq
