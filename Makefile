@@ -12,6 +12,12 @@ REGRESS_OPTS = --inputdir=. --load-extension=asyncmq
 ISOLATION = install_concurrent
 ISOLATION_OPTS = --load-extension=asyncmq
 
+# The job lifecycle (issue 4): SQL functions that produce and consume AsyncMQ jobs.
+OBJS += src/job_rules.o src/jobs.o src/plans.o src/queue_ops.o
+REGRESS += fixtures_enqueue fixtures_dequeue fixtures_complete_fail fixtures_cancel fixtures_stalled \
+           fixtures_dependencies enqueue dequeue lifecycle layouts_lifecycle lifecycle_examples
+ISOLATION += dequeue_concurrent cancel_race stalled_complete wakeups
+
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 
