@@ -16,7 +16,7 @@ ISOLATION_OPTS = --load-extension=asyncmq
 OBJS += src/job_rules.o src/jobs.o src/plans.o src/queue_ops.o
 REGRESS += fixtures_enqueue fixtures_dequeue fixtures_complete_fail fixtures_cancel fixtures_stalled \
            fixtures_dependencies enqueue dequeue lifecycle layouts_lifecycle lifecycle_examples
-ISOLATION += dequeue_concurrent cancel_race stalled_complete wakeups
+ISOLATION += dequeue_concurrent cancel_race stalled_complete wakeups enqueue_concurrent
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)

@@ -52,6 +52,18 @@ struct NewJob {
     Datum depends_on; // text[]
 };
 
+void spi_connect() {
+    int rc = SPI_connect();
+    if (rc != SPI_OK_CONNECT)
+        elog(ERROR, "asyncmq: SPI_connect returned %s", SPI_result_code_string(rc));
+}
+
+void spi_finish() {
+    int rc = SPI_finish();
+    if (rc != SPI_OK_FINISH)
+        elog(ERROR, "asyncmq: SPI_finish returned %s", SPI_result_code_string(rc));
+}
+
 const char *text_arg(FunctionCallInfo fcinfo, int i, const char *name) {
     if (PG_ARGISNULL(i))
         ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not be null", name)));
@@ -135,10 +147,11 @@ char *enqueue_one(const JobTables &t, const char *queue, const NewJob &job, Memo
                         errmsg("job id \"%s\" is taken by a job of another queue", job.job_id),
                         errdetail("In AsyncMQ layout %s job ids are unique across all queues.", layout_name(t.layout)),
                         errhint("Choose another job id, or let one be generated.")));
-    char *id = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+    char *id = MemoryContextStrdup(out, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1));
+    SPI_freetuptable(SPI_tuptable); // a batch makes one a job
     if (!job.has_delay)
         wake_queue(queue);
-    return MemoryContextStrdup(out, id);
+    return id;
 }
 
 // A row of the jobs table, locked for the rest of the transaction.
@@ -301,9 +314,9 @@ extern "C" Datum asyncmq_enqueue(PG_FUNCTION_ARGS) {
     MemoryContext caller = CurrentMemoryContext;
     JobTables t;
     job_tables(&t);
-    SPI_connect();
+    spi_connect();
     char *id = enqueue_one(t, queue, job, caller);
-    SPI_finish();
+    spi_finish();
     PG_RETURN_TEXT_P(cstring_to_text(id));
 }
 
@@ -320,7 +333,7 @@ extern "C" Datum asyncmq_enqueue_many(PG_FUNCTION_ARGS) {
     MemoryContext caller = CurrentMemoryContext;
     JobTables t;
     job_tables(&t);
-    SPI_connect();
+    spi_connect();
     Datum arg[1] = {JsonbPGetDatum(jobs)};
     uint64 n = run(plan(t, Stmt::many_items), arg, nullptr, false, SPI_OK_SELECT);
     SPITupleTable *items = SPI_tuptable;
@@ -377,7 +390,7 @@ extern "C" Datum asyncmq_enqueue_many(PG_FUNCTION_ARGS) {
         bool isnull = false;
         tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &id, &isnull);
     }
-    SPI_finish();
+    spi_finish();
     return (Datum)0;
 }
 
@@ -392,13 +405,13 @@ extern "C" Datum asyncmq_dequeue(PG_FUNCTION_ARGS) {
     ReturnSetInfo *rsinfo = (ReturnSetInfo *)fcinfo->resultinfo;
     JobTables t;
     job_tables(&t);
-    SPI_connect();
+    spi_connect();
     if (max_jobs > 0 && !queue_paused(t, queue)) {
         Datum args[3] = {CStringGetTextDatum(queue), Int32GetDatum(max_jobs), float_number(epoch_now())};
         run(plan(t, Stmt::dequeue), args, nullptr, false, SPI_OK_SELECT);
         return_rows(rsinfo, 1);
     }
-    SPI_finish();
+    spi_finish();
     return (Datum)0;
 }
 
@@ -407,9 +420,9 @@ extern "C" Datum asyncmq_complete(PG_FUNCTION_ARGS) {
     const char *job_id = text_arg(fcinfo, 1, "job_id");
     JobTables t;
     job_tables(&t);
-    SPI_connect();
+    spi_connect();
     bool done = complete_one(t, queue, job_id, PG_ARGISNULL(2) ? (Datum)0 : PG_GETARG_DATUM(2), PG_ARGISNULL(2));
-    SPI_finish();
+    spi_finish();
     PG_RETURN_BOOL(done);
 }
 
@@ -423,14 +436,14 @@ extern "C" Datum asyncmq_complete_many(PG_FUNCTION_ARGS) {
     deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), TEXTOID, -1, false, TYPALIGN_INT, &ids, &id_nulls, &n);
     JobTables t;
     job_tables(&t);
-    SPI_connect();
+    spi_connect();
     int32 done = 0;
     for (int i = 0; i < n; i++)
         if (!id_nulls[i] &&
             complete_one(t, queue, TextDatumGetCString(ids[i]), PG_ARGISNULL(2) ? (Datum)0 : PG_GETARG_DATUM(2),
                          PG_ARGISNULL(2)))
             done++;
-    SPI_finish();
+    spi_finish();
     PG_RETURN_INT32(done);
 }
 
@@ -441,7 +454,7 @@ extern "C" Datum asyncmq_fail(PG_FUNCTION_ARGS) {
     const char *job_id = text_arg(fcinfo, 1, "job_id");
     JobTables t;
     job_tables(&t);
-    SPI_connect();
+    spi_connect();
     LockedJob job;
     const char *status = nullptr;
     if (lock_active(t, queue, job_id, &job)) {
@@ -455,7 +468,7 @@ extern "C" Datum asyncmq_fail(PG_FUNCTION_ARGS) {
             args[4] = float_number(epoch_now() + (job.has_backoff ? std::pow(job.backoff, retries) : 0.0));
         run(plan(t, Stmt::fail), args, nulls, false, SPI_OK_UPDATE);
     }
-    SPI_finish();
+    spi_finish();
     if (status == nullptr)
         PG_RETURN_NULL();
     PG_RETURN_TEXT_P(cstring_to_text(status));
@@ -469,7 +482,7 @@ extern "C" Datum asyncmq_cancel(PG_FUNCTION_ARGS) {
     const char *job_id = text_arg(fcinfo, 1, "job_id");
     JobTables t;
     job_tables(&t);
-    SPI_connect();
+    spi_connect();
     LockedJob job = lock_job(t, queue, job_id);
     Datum args[2] = {CStringGetTextDatum(queue), CStringGetTextDatum(job_id)};
     run(plan(t, Stmt::mark_cancelled), args, nullptr, false, SPI_OK_INSERT);
@@ -479,7 +492,7 @@ extern "C" Datum asyncmq_cancel(PG_FUNCTION_ARGS) {
         Datum cancel[2] = {Int32GetDatum(job.row), float_number(epoch_transaction_start())};
         run(plan(t, Stmt::cancel_active), cancel, nullptr, false, SPI_OK_UPDATE);
     }
-    SPI_finish();
+    spi_finish();
     PG_RETURN_BOOL(true);
 }
 
@@ -488,9 +501,9 @@ extern "C" Datum asyncmq_is_cancelled(PG_FUNCTION_ARGS) {
     const char *job_id = text_arg(fcinfo, 1, "job_id");
     JobTables t;
     job_tables(&t);
-    SPI_connect();
+    spi_connect();
     bool marked = is_marked(t, queue, job_id);
-    SPI_finish();
+    spi_finish();
     PG_RETURN_BOOL(marked);
 }
 
@@ -499,12 +512,12 @@ extern "C" Datum asyncmq_retry(PG_FUNCTION_ARGS) {
     const char *job_id = text_arg(fcinfo, 1, "job_id");
     JobTables t;
     job_tables(&t);
-    SPI_connect();
+    spi_connect();
     Datum args[3] = {CStringGetTextDatum(queue), CStringGetTextDatum(job_id), float_number(epoch_now())};
     bool done = run(plan(t, Stmt::retry), args, nullptr, false, SPI_OK_UPDATE_RETURNING) > 0;
     if (done)
         wake_queue(queue);
-    SPI_finish();
+    spi_finish();
     PG_RETURN_BOOL(done);
 }
 
@@ -513,11 +526,11 @@ extern "C" Datum asyncmq_remove(PG_FUNCTION_ARGS) {
     const char *job_id = text_arg(fcinfo, 1, "job_id");
     JobTables t;
     job_tables(&t);
-    SPI_connect();
+    spi_connect();
     Datum args[2] = {CStringGetTextDatum(queue), CStringGetTextDatum(job_id)};
     bool removed = run(plan(t, Stmt::remove_job), args, nullptr, false, SPI_OK_DELETE) > 0;
     run(plan(t, Stmt::remove_markers), args, nullptr, false, SPI_OK_DELETE);
-    SPI_finish();
+    spi_finish();
     PG_RETURN_BOOL(removed);
 }
 
@@ -526,10 +539,10 @@ extern "C" Datum asyncmq_pause_queue(PG_FUNCTION_ARGS) {
     JobTables t;
     job_tables(&t);
     require_paused_table(t, "asyncmq_pause_queue()");
-    SPI_connect();
+    spi_connect();
     Datum args[1] = {CStringGetTextDatum(queue)};
     run(plan(t, Stmt::pause), args, nullptr, false, SPI_OK_INSERT);
-    SPI_finish();
+    spi_finish();
     PG_RETURN_VOID();
 }
 
@@ -538,12 +551,12 @@ extern "C" Datum asyncmq_resume_queue(PG_FUNCTION_ARGS) {
     JobTables t;
     job_tables(&t);
     require_paused_table(t, "asyncmq_resume_queue()");
-    SPI_connect();
+    spi_connect();
     Datum args[1] = {CStringGetTextDatum(queue)};
     bool resumed = run(plan(t, Stmt::resume), args, nullptr, false, SPI_OK_DELETE) > 0;
     if (resumed)
         wake_queue(queue); // its waiting jobs may run again
-    SPI_finish();
+    spi_finish();
     PG_RETURN_VOID();
 }
 
@@ -551,9 +564,9 @@ extern "C" Datum asyncmq_is_queue_paused(PG_FUNCTION_ARGS) {
     const char *queue = queue_arg(fcinfo, 0);
     JobTables t;
     job_tables(&t);
-    SPI_connect();
+    spi_connect();
     bool paused = queue_paused(t, queue);
-    SPI_finish();
+    spi_finish();
     PG_RETURN_BOOL(paused);
 }
 
@@ -564,10 +577,10 @@ extern "C" Datum asyncmq_heartbeat(PG_FUNCTION_ARGS) {
     Datum stamp = float_number(at);
     JobTables t;
     job_tables(&t);
-    SPI_connect();
+    spi_connect();
     Datum args[3] = {CStringGetTextDatum(queue), CStringGetTextDatum(job_id), stamp};
     bool found = run(plan(t, Stmt::heartbeat), args, nullptr, false, SPI_OK_UPDATE) > 0;
-    SPI_finish();
+    spi_finish();
     PG_RETURN_BOOL(found);
 }
 
@@ -577,12 +590,12 @@ extern "C" Datum asyncmq_promote_delayed(PG_FUNCTION_ARGS) {
     ReturnSetInfo *rsinfo = (ReturnSetInfo *)fcinfo->resultinfo;
     JobTables t;
     job_tables(&t);
-    SPI_connect();
+    spi_connect();
     Datum args[2] = {CStringGetTextDatum(queue), float_number(epoch_now())};
     if (run(plan(t, Stmt::promote), args, nullptr, false, SPI_OK_SELECT) > 0)
         wake_queue(queue);
     return_rows(rsinfo, 1);
-    SPI_finish();
+    spi_finish();
     return (Datum)0;
 }
 
@@ -598,13 +611,13 @@ extern "C" Datum asyncmq_recover_stalled(PG_FUNCTION_ARGS) {
     ReturnSetInfo *rsinfo = (ReturnSetInfo *)fcinfo->resultinfo;
     JobTables t;
     job_tables(&t);
-    SPI_connect();
+    spi_connect();
     Datum args[1] = {Float8GetDatum(epoch_now() - seconds)};
     uint64 n = run(plan(t, Stmt::stalled), args, nullptr, false, SPI_OK_SELECT);
     for (uint64 i = 0; i < n; i++)
         wake_queue(SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1));
     return_rows(rsinfo, 2);
-    SPI_finish();
+    spi_finish();
     return (Datum)0;
 }
 
@@ -616,14 +629,14 @@ extern "C" Datum asyncmq_queue_stats(PG_FUNCTION_ARGS) {
     desc = BlessTupleDesc(desc);
     JobTables t;
     job_tables(&t);
-    SPI_connect();
+    spi_connect();
     Datum args[1] = {CStringGetTextDatum(queue)};
     run(plan(t, Stmt::stats), args, nullptr, true, SPI_OK_SELECT);
     Datum values[8];
     bool nulls[8];
     for (int i = 0; i < 8; i++)
         values[i] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, i + 1, &nulls[i]);
-    SPI_finish(); // the counts are int8, passed by value
+    spi_finish(); // the counts are int8, passed by value
     PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }
 
@@ -632,9 +645,9 @@ extern "C" Datum asyncmq_resolve_dependency(PG_FUNCTION_ARGS) {
     const char *parent = text_arg(fcinfo, 1, "parent_id");
     JobTables t;
     job_tables(&t);
-    SPI_connect();
+    spi_connect();
     int64 released = resolve_dependency(t, queue, parent);
-    SPI_finish();
+    spi_finish();
     PG_RETURN_INT32((int32)released);
 }
 
