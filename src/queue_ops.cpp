@@ -52,13 +52,21 @@ struct NewJob {
     Datum depends_on; // text[]
 };
 
+// Between these two, statements run with pg_catalog alone on search_path: the tables are already
+// resolved and schema-qualified, so the caller's path is not needed, and no operator or function
+// of another schema can stand in for pg_catalog's, also when a cached plan is re-analysed. An
+// ERROR pops the override with the (sub)transaction.
 void spi_connect() {
     int rc = SPI_connect();
     if (rc != SPI_OK_CONNECT)
         elog(ERROR, "asyncmq: SPI_connect returned %s", SPI_result_code_string(rc));
+    OverrideSearchPath *catalog_only = (OverrideSearchPath *)palloc0(sizeof(OverrideSearchPath));
+    catalog_only->addCatalog = true;
+    PushOverrideSearchPath(catalog_only);
 }
 
 void spi_finish() {
+    PopOverrideSearchPath();
     int rc = SPI_finish();
     if (rc != SPI_OK_FINISH)
         elog(ERROR, "asyncmq: SPI_finish returned %s", SPI_result_code_string(rc));
