@@ -29,6 +29,11 @@ SELECT asyncmq_enqueue('images', 'app.tasks.resize', job_id => 'resize-1', max_r
 SELECT count(*) FROM asyncmq_dequeue('images');
 SELECT asyncmq_fail('images', 'resize-1', 'Traceback (most recent call last): ... OSError: disk full');
 
+SELECT asyncmq_enqueue('thumbnails', 'app.tasks.thumbnail', job_id => 'thumb-1', ttl => 0);
+SELECT asyncmq_expire('thumbnails', data->>'id') AS expired
+FROM asyncmq_dequeue('thumbnails') AS data
+WHERE asyncmq_ttl_expired(data);
+
 SELECT asyncmq_cancel('images', 'resize-1'), asyncmq_is_cancelled('images', 'resize-1');
 
 SELECT asyncmq_enqueue('imports', 'app.tasks.load', job_id => 'import-1');
