@@ -51,6 +51,10 @@ SELECT asyncmq_enqueue('videos', 'app.tasks.encode', job_id => 'encode-1');
 SELECT count(*) FROM asyncmq_dequeue('videos');
 SELECT asyncmq_heartbeat('videos', 'encode-1');
 
+SELECT asyncmq_register_worker('sql-worker-1', 'emails', 4);
+SELECT worker_id, queue, concurrency FROM asyncmq_list_workers();
+SELECT asyncmq_deregister_worker('sql-worker-1');
+
 SELECT data->>'id' AS id FROM asyncmq_promote_delayed('reports') AS data;
 
 SELECT queue_name, job->>'id' AS id FROM asyncmq_recover_stalled('5 minutes');
