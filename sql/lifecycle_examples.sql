@@ -59,6 +59,20 @@ SELECT data->>'id' AS id FROM asyncmq_promote_delayed('reports') AS data;
 
 SELECT queue_name, job->>'id' AS id FROM asyncmq_recover_stalled('5 minutes');
 
+-- The next runs these return depend on the clock: not shown.
+\o /dev/null
+SELECT asyncmq_upsert_repeatable('reports', '{"task_id": "app.tasks.daily_report", "cron": "0 9 * * *",
+                                               "args": [], "kwargs": {}, "retries": 0, "priority": 5}');
+SELECT asyncmq_upsert_repeatable('reports', '{"task_id": "app.tasks.ping", "every": 60}');
+\o
+
+SELECT asyncmq_pause_repeatable('reports', '{"task_id": "app.tasks.ping", "every": 60}');
+SELECT job_def->>'task_id' AS task, paused FROM asyncmq_list_repeatables('reports') ORDER BY task;
+SELECT asyncmq_resume_repeatable('reports', '{"task_id": "app.tasks.ping", "every": 60}') > 0 AS resumed;
+
+SELECT asyncmq_cron_next('*/5 * * * *', '2026-11-25 12:45:54+00') AT TIME ZONE 'UTC' AS every_five_minutes,
+       asyncmq_cron_next('0 9 * * 1-5', '2026-11-27 10:00:00+00') AT TIME ZONE 'UTC' AS weekdays_at_nine;
+
 SELECT * FROM asyncmq_queue_stats('reports');
 
 SELECT asyncmq_enqueue('builds', 'app.tasks.compile', job_id => 'compile');

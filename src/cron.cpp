@@ -31,13 +31,11 @@ bool read_int(const char **s, const char *end, int *out) {
 }
 
 // One field, [begin, end): a list of items; sets the bits of the values it matches.
-bool parse_field(const char *begin, const char *end, const Field &f, std::uint64_t *bits, bool *star, char *problem,
+bool parse_field(const char *begin, const char *end, const Field &f, std::uint64_t *bits, char *problem,
                  std::size_t problem_size) {
     *bits = 0;
-    *star = false;
     const char *s = begin;
     while (true) {
-        const char *item = s;
         int lo, hi, step = 1;
         bool item_star = false, ranged = false;
         if (s < end && *s == '*') {
@@ -84,8 +82,6 @@ bool parse_field(const char *begin, const char *end, const Field &f, std::uint64
         }
         for (int v = lo; v <= hi; v += step)
             *bits |= std::uint64_t(1) << v;
-        if (item_star && begin == item && s == end)
-            *star = true; // the whole field is * or */n
         if (s == end)
             return true;
         s++; // ','
@@ -142,9 +138,8 @@ bool cron_parse(const char *expr, CronSpec *out, char *problem, std::size_t prob
         return false;
     }
     std::uint64_t bits[5];
-    bool star[5];
     for (int i = 0; i < 5; i++)
-        if (!parse_field(begin[i], end[i], fields[i], &bits[i], &star[i], problem, problem_size))
+        if (!parse_field(begin[i], end[i], fields[i], &bits[i], problem, problem_size))
             return false;
     out->minutes = bits[0];
     out->hours = static_cast<std::uint32_t>(bits[1]);
@@ -154,8 +149,10 @@ bool cron_parse(const char *expr, CronSpec *out, char *problem, std::size_t prob
     if (weekdays & (1u << 7))
         weekdays = (weekdays | 1u) & ~(1u << 7); // 7 is Sunday
     out->weekdays = weekdays;
-    out->days_star = star[2];
-    out->weekdays_star = star[4];
+    // As croniter: a field that covers every value is unrestricted, however it is written.
+    out->days_star = out->days == 0xFFFFFFFEu;   // 1-31
+    out->weekdays_star = out->weekdays == 0x7Fu; // 0-6
+
     return true;
 }
 
