@@ -34,6 +34,9 @@ SELECT asyncmq_expire('thumbnails', data->>'id') AS expired
 FROM asyncmq_dequeue('thumbnails') AS data
 WHERE asyncmq_ttl_expired(data);
 
+SELECT asyncmq_enqueue('imports', 'app.tasks.load', job_id => 'import-2');
+SELECT asyncmq_move_to_dlq('imports', 'import-2');
+
 SELECT asyncmq_cancel('images', 'resize-1'), asyncmq_is_cancelled('images', 'resize-1');
 
 SELECT asyncmq_enqueue('imports', 'app.tasks.load', job_id => 'import-1');
@@ -56,6 +59,9 @@ SELECT worker_id, queue, concurrency FROM asyncmq_list_workers();
 SELECT asyncmq_deregister_worker('sql-worker-1');
 
 SELECT data->>'id' AS id FROM asyncmq_promote_delayed('reports') AS data;
+
+SELECT asyncmq_enqueue('reminders', 'app.tasks.remind', job_id => 'remind-1', delay => 0);
+SELECT data->>'id' AS id, data->>'status' AS status FROM asyncmq_pop_due_delayed('reminders') AS data;
 
 SELECT queue_name, job->>'id' AS id FROM asyncmq_recover_stalled('5 minutes');
 
