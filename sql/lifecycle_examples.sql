@@ -29,6 +29,14 @@ SELECT asyncmq_enqueue('images', 'app.tasks.resize', job_id => 'resize-1', max_r
 SELECT count(*) FROM asyncmq_dequeue('images');
 SELECT asyncmq_fail('images', 'resize-1', 'Traceback (most recent call last): ... OSError: disk full');
 
+SELECT asyncmq_enqueue('thumbnails', 'app.tasks.thumbnail', job_id => 'thumb-1', ttl => 0);
+SELECT asyncmq_expire('thumbnails', data->>'id') AS expired
+FROM asyncmq_dequeue('thumbnails') AS data
+WHERE asyncmq_ttl_expired(data);
+
+SELECT asyncmq_enqueue('imports', 'app.tasks.load', job_id => 'import-2');
+SELECT asyncmq_move_to_dlq('imports', 'import-2');
+
 SELECT asyncmq_cancel('images', 'resize-1'), asyncmq_is_cancelled('images', 'resize-1');
 
 SELECT asyncmq_enqueue('imports', 'app.tasks.load', job_id => 'import-1');
@@ -46,9 +54,30 @@ SELECT asyncmq_enqueue('videos', 'app.tasks.encode', job_id => 'encode-1');
 SELECT count(*) FROM asyncmq_dequeue('videos');
 SELECT asyncmq_heartbeat('videos', 'encode-1');
 
+SELECT asyncmq_register_worker('sql-worker-1', 'emails', 4);
+SELECT worker_id, queue, concurrency FROM asyncmq_list_workers();
+SELECT asyncmq_deregister_worker('sql-worker-1');
+
 SELECT data->>'id' AS id FROM asyncmq_promote_delayed('reports') AS data;
 
+SELECT asyncmq_enqueue('reminders', 'app.tasks.remind', job_id => 'remind-1', delay => 0);
+SELECT data->>'id' AS id, data->>'status' AS status FROM asyncmq_pop_due_delayed('reminders') AS data;
+
 SELECT queue_name, job->>'id' AS id FROM asyncmq_recover_stalled('5 minutes');
+
+-- The next runs these return depend on the clock: not shown.
+\o /dev/null
+SELECT asyncmq_upsert_repeatable('reports', '{"task_id": "app.tasks.daily_report", "cron": "0 9 * * *",
+                                               "args": [], "kwargs": {}, "retries": 0, "priority": 5}');
+SELECT asyncmq_upsert_repeatable('reports', '{"task_id": "app.tasks.ping", "every": 60}');
+\o
+
+SELECT asyncmq_pause_repeatable('reports', '{"task_id": "app.tasks.ping", "every": 60}');
+SELECT job_def->>'task_id' AS task, paused FROM asyncmq_list_repeatables('reports') ORDER BY task;
+SELECT asyncmq_resume_repeatable('reports', '{"task_id": "app.tasks.ping", "every": 60}') > 0 AS resumed;
+
+SELECT asyncmq_cron_next('*/5 * * * *', '2026-11-25 12:45:54+00') AT TIME ZONE 'UTC' AS every_five_minutes,
+       asyncmq_cron_next('0 9 * * 1-5', '2026-11-27 10:00:00+00') AT TIME ZONE 'UTC' AS weekdays_at_nine;
 
 SELECT * FROM asyncmq_queue_stats('reports');
 

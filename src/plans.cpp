@@ -12,7 +12,8 @@ namespace {
 
 struct StmtSpec {
     Stmt stmt;
-    const char *sql; // {J} jobs, {C} cancelled jobs, {P} paused queues, {K} the jobs table's key
+    const char *sql; // {J} jobs, {C} cancelled jobs, {P} paused queues, {K} the jobs table's key,
+                     // {R} repeatables, {W} workers heartbeat
     int nargs;
     Oid types[6];
 };
@@ -204,6 +205,79 @@ const StmtSpec specs[] = {
      "FROM {J} AS j WHERE j.queue_name = $1",
      1,
      {TEXTOID}},
+    // expire_active_job: status expired, delay_until null in data and column, heartbeat removed
+    // (the worker's payload is Job.to_dict(), which has none); last_attempt is left as it was.
+    {Stmt::expire,
+     "UPDATE {J} AS j SET status = 'expired', delay_until = NULL, updated_at = pg_catalog.now(), "
+     "data = (j.data - 'heartbeat') || '{\"status\": \"expired\", \"delay_until\": null}'::pg_catalog.jsonb "
+     "WHERE j.id = $1",
+     1,
+     {INT4OID}},
+    // pop_due_delayed (Queue.get_due_delayed): due delayed rows deleted and returned as stored.
+    {Stmt::pop_due,
+     "WITH due AS ("
+     "  SELECT j.id FROM {J} AS j WHERE j.queue_name = $1 AND j.status = 'delayed' "
+     "  AND (j.data->>'delay_until')::pg_catalog.float8 <= $2::pg_catalog.float8 FOR UPDATE OF j SKIP LOCKED), "
+     "gone AS (DELETE FROM {J} AS j USING due WHERE j.id = due.id RETURNING j.data, j.created_at, j.id) "
+     "SELECT g.data FROM gone AS g ORDER BY g.created_at, g.id",
+     2,
+     {TEXTOID, NUMERICOID}},
+    // move_to_dlq: status failed in data and column, data.delay_until null; the delay_until column
+    // is not written (AsyncMQ's store upsert does not), so it keeps a retry's run time.
+    {Stmt::move_to_dlq,
+     "UPDATE {J} AS j SET status = 'failed', updated_at = pg_catalog.now(), "
+     "data = j.data || '{\"status\": \"failed\", \"delay_until\": null}'::pg_catalog.jsonb "
+     "WHERE j.queue_name = $1 AND j.job_id = $2 RETURNING j.id",
+     2,
+     {TEXTOID, TEXTOID}},
+    // register_worker: one row a worker, its queue as a one-element array.
+    {Stmt::worker_register,
+     "INSERT INTO {W} AS w (worker_id, queues, concurrency, heartbeat) VALUES ($1, ARRAY[$2], $3, $4) "
+     "ON CONFLICT (worker_id) DO UPDATE SET queues = EXCLUDED.queues, concurrency = EXCLUDED.concurrency, "
+     "heartbeat = EXCLUDED.heartbeat",
+     4,
+     {TEXTOID, TEXTOID, INT4OID, FLOAT8OID}},
+    {Stmt::worker_list,
+     "SELECT w.worker_id, w.queues[1], w.concurrency, w.heartbeat FROM {W} AS w WHERE w.heartbeat >= $1 "
+     "ORDER BY w.worker_id",
+     1,
+     {FLOAT8OID}},
+    {Stmt::worker_deregister, "DELETE FROM {W} AS w WHERE w.worker_id = $1", 1, {TEXTOID}},
+    // AsyncMQ's job_def normalisation: the keys of one job's identity and schedule dropped, null
+    // values dropped, task renamed task_id. Also what upsert checks: the types of task_id, every
+    // and cron, and whether both task and task_id were given.
+    {Stmt::rep_normalise,
+     "WITH d AS ("
+     "  SELECT COALESCE(pg_catalog.jsonb_object_agg(CASE WHEN e.k = 'task' THEN 'task_id' ELSE e.k END, e.v), "
+     "    '{}'::pg_catalog.jsonb) AS def "
+     "  FROM pg_catalog.jsonb_each($1) AS e(k, v) "
+     "  WHERE pg_catalog.jsonb_typeof(e.v) <> 'null' "
+     "  AND e.k <> ALL ('{id,status,queue,queue_name,next_run,paused,repeat_id,_last_run}'::pg_catalog.text[])) "
+     "SELECT d.def, pg_catalog.jsonb_typeof(d.def->'task_id'), pg_catalog.jsonb_typeof(d.def->'every'), "
+     "d.def->>'every', pg_catalog.jsonb_typeof(d.def->'cron'), d.def->>'cron', "
+     "COALESCE(pg_catalog.jsonb_typeof($1->'task') <> 'null' AND pg_catalog.jsonb_typeof($1->'task_id') <> 'null', "
+     "false) FROM d",
+     1,
+     {JSONBOID}},
+    // upsert_repeatable: keyed on (queue_name, job_def); again, it moves next_run and clears paused.
+    {Stmt::rep_upsert,
+     "INSERT INTO {R} AS r (queue_name, job_def, next_run, paused) "
+     "VALUES ($1, $2, pg_catalog.to_timestamp($3), false) "
+     "ON CONFLICT (queue_name, job_def) DO UPDATE SET next_run = EXCLUDED.next_run, paused = false",
+     3,
+     {TEXTOID, JSONBOID, FLOAT8OID}},
+    {Stmt::rep_pause, "UPDATE {R} AS r SET paused = true WHERE r.queue_name = $1 AND r.job_def = $2", 2,
+     {TEXTOID, JSONBOID}},
+    {Stmt::rep_resume,
+     "UPDATE {R} AS r SET paused = false, next_run = pg_catalog.to_timestamp($3) "
+     "WHERE r.queue_name = $1 AND r.job_def = $2",
+     3,
+     {TEXTOID, JSONBOID, FLOAT8OID}},
+    {Stmt::rep_list,
+     "SELECT r.job_def, pg_catalog.date_part('epoch', r.next_run), r.paused FROM {R} AS r "
+     "WHERE r.queue_name = $1 ORDER BY r.next_run, r.job_def",
+     1,
+     {TEXTOID}},
 };
 
 const Oid upsert_types[] = {TEXTOID,    TEXTOID,    TEXTOID, JSONBOID,   JSONBOID, INT4OID,       NUMERICOID,
@@ -221,8 +295,13 @@ char *expand(const char *sql, const JobTables &t) {
     StringInfoData out;
     initStringInfo(&out);
     for (const char *s = sql; *s; s++) {
-        if (s[0] == '{' && s[1] != '\0' && s[2] == '}' && strchr("JCPK", s[1]) != nullptr) {
-            const char *name = s[1] == 'J' ? t.jobs : s[1] == 'C' ? t.cancelled : s[1] == 'P' ? t.paused : t.key;
+        if (s[0] == '{' && s[1] != '\0' && s[2] == '}' && strchr("JCPKRW", s[1]) != nullptr) {
+            const char *name = s[1] == 'J'   ? t.jobs
+                               : s[1] == 'C' ? t.cancelled
+                               : s[1] == 'P' ? t.paused
+                               : s[1] == 'R' ? t.repeatables.qualified
+                               : s[1] == 'W' ? t.workers.qualified
+                                             : t.key;
             if (name == nullptr)
                 elog(ERROR, "asyncmq: statement needs a table the layout does not have");
             appendStringInfoString(&out, name);
@@ -251,7 +330,24 @@ const char *require(const Target *target) {
     return target->qualified;
 }
 
+OptionalTable optional(const Target *target) {
+    OptionalTable table = {};
+    if (target != nullptr) {
+        table.qualified = target->qualified;
+        table.exists = OidIsValid(target->relid);
+        table.setting = target->setting;
+    }
+    return table;
+}
+
 } // namespace
+
+void require_table(const OptionalTable &table) {
+    if (!table.exists)
+        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE), errmsg("table %s does not exist", table.qualified),
+                        errdetail("%s is \"%s\".", table.setting, GetConfigOption(table.setting, false, false)),
+                        errhint("Make AsyncMQ's tables with SELECT asyncmq_install(), or check the asyncmq.* settings.")));
+}
 
 void job_tables(JobTables *t) {
     Targets targets;
@@ -264,7 +360,11 @@ void job_tables(JobTables *t) {
     const Target *paused = find(targets, TableKind::paused_queues);
     t->paused = paused ? require(paused) : nullptr;
     t->key = jobs->spec->nkey == 2 ? psprintf("%s, %s", jobs->spec->key[0], jobs->spec->key[1]) : jobs->spec->key[0];
-    t->cache_key = psprintf("%s|%s|%s|%s", layout_name(t->layout), t->jobs, t->cancelled, t->paused ? t->paused : "");
+    t->repeatables = optional(find(targets, TableKind::repeatables));
+    t->workers = optional(find(targets, TableKind::workers_heartbeat));
+    t->cache_key = psprintf("%s|%s|%s|%s|%s|%s", layout_name(t->layout), t->jobs, t->cancelled,
+                            t->paused ? t->paused : "", t->repeatables.qualified,
+                            t->workers.qualified ? t->workers.qualified : "");
 }
 
 SPIPlanPtr plan(const JobTables &t, Stmt stmt) {

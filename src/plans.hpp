@@ -32,7 +32,25 @@ enum class Stmt {
     promote,        // $1 queue, $2 now
     stalled,        // $1 threshold (epoch seconds)
     stats,          // $1 queue
+    expire,         // $1 row id
+    pop_due,        // $1 queue, $2 now: due delayed rows deleted and returned
+    move_to_dlq,    // $1 queue, $2 job id
+    worker_register,   // $1 worker id, $2 queue, $3 concurrency, $4 heartbeat
+    worker_list,       // $1 oldest heartbeat kept
+    worker_deregister, // $1 worker id
+    rep_normalise,  // $1 job definition: the normalised definition and the fields upsert checks
+    rep_upsert,     // $1 queue, $2 normalised definition, $3 next run (epoch seconds)
+    rep_pause,      // $1 queue, $2 normalised definition
+    rep_resume,     // $1 queue, $2 normalised definition, $3 next run (epoch seconds)
+    rep_list,       // $1 queue
     count_
+};
+
+// A table that only some functions need: its absence is an error only where it is used.
+struct OptionalTable {
+    const char *qualified; // quoted, schema-qualified; nullptr when the layout has no such table
+    bool exists;
+    const char *setting;   // the setting that names it
 };
 
 // The tables the lifecycle works on, as the asyncmq.* settings in force name them.
@@ -42,11 +60,16 @@ struct JobTables {
     const char *cancelled; // quoted, schema-qualified
     const char *paused;    // quoted, schema-qualified; nullptr before layout 0.9
     const char *key;       // jobs table's unique key as ON CONFLICT names it
+    OptionalTable repeatables; // checked by require_table() where used
+    OptionalTable workers;     // qualified is nullptr before layout 0.2
     char *cache_key;       // what the plans depend on
 };
 
 // Reads the settings, resolves the tables and checks that they exist (ERROR 42P01 otherwise).
 void job_tables(JobTables *t);
+
+// ERROR 42P01 when the table does not exist (its layout is checked by the caller).
+void require_table(const OptionalTable &table);
 
 // The prepared plan of the statement for these tables; prepared on first use, then kept.
 SPIPlanPtr plan(const JobTables &t, Stmt stmt);

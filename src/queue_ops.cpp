@@ -6,12 +6,14 @@
 // returns out of SPI's memory before SPI_finish. Nothing here owns an object with a destructor.
 #include "pg.hpp"
 
+#include "cron.hpp"
 #include "jobs.hpp"
 #include "plans.hpp"
 
 #include <cmath>
 
 extern "C" {
+#include "utils/datum.h"
 #include "utils/jsonb.h"
 #include "utils/timestamp.h"
 
@@ -34,6 +36,17 @@ PG_FUNCTION_INFO_V1(asyncmq_recover_stalled);
 PG_FUNCTION_INFO_V1(asyncmq_queue_stats);
 PG_FUNCTION_INFO_V1(asyncmq_resolve_dependency);
 PG_FUNCTION_INFO_V1(asyncmq_channel);
+PG_FUNCTION_INFO_V1(asyncmq_expire);
+PG_FUNCTION_INFO_V1(asyncmq_move_to_dlq);
+PG_FUNCTION_INFO_V1(asyncmq_pop_due_delayed);
+PG_FUNCTION_INFO_V1(asyncmq_register_worker);
+PG_FUNCTION_INFO_V1(asyncmq_list_workers);
+PG_FUNCTION_INFO_V1(asyncmq_deregister_worker);
+PG_FUNCTION_INFO_V1(asyncmq_upsert_repeatable);
+PG_FUNCTION_INFO_V1(asyncmq_pause_repeatable);
+PG_FUNCTION_INFO_V1(asyncmq_resume_repeatable);
+PG_FUNCTION_INFO_V1(asyncmq_list_repeatables);
+PG_FUNCTION_INFO_V1(asyncmq_cron_next);
 }
 
 namespace asyncmq {
@@ -266,11 +279,12 @@ bool queue_paused(const JobTables &t, const char *queue) {
     return DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 }
 
-// Sends each row's jsonb (column col) to the function's result set.
+// Sends the first ncols columns (at most 4) of each row to the function's result set.
 void return_rows(ReturnSetInfo *rsinfo, int ncols) {
+    Assert(ncols <= 4);
     for (uint64 i = 0; i < SPI_processed; i++) {
-        Datum values[2];
-        bool nulls[2];
+        Datum values[4];
+        bool nulls[4];
         for (int c = 0; c < ncols; c++)
             values[c] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, c + 1, &nulls[c]);
         tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
@@ -289,6 +303,98 @@ int32 int_field(const char *type, const char *text, const char *where, const cha
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%s%s must be an integer", where, key),
                         errdetail("AsyncMQ reads %s with an integer cast; %s would make it fail.", key, text)));
     return (int32)v;
+}
+
+
+void require_workers_table(const JobTables &t, const char *function) {
+    if (t.workers.qualified == nullptr)
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                        errmsg("%s needs AsyncMQ layout 0.2 or later", function),
+                        errdetail("asyncmq.layout is %s, whose tables have no workers heartbeat table.",
+                                  layout_name(t.layout)),
+                        errhint("Set asyncmq.layout to 0.2 or later and run asyncmq_install().")));
+    require_table(t.workers);
+}
+
+double finite_arg(FunctionCallInfo fcinfo, int i, const char *name, const char *hint) {
+    if (PG_ARGISNULL(i))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not be null", name)));
+    double v = PG_GETARG_FLOAT8(i);
+    if (!(v >= 0 && std::isfinite(v)))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("%s must be a finite number of seconds, 0 or more", name), errhint("%s", hint)));
+    return v;
+}
+
+// The next minute after `after` (epoch seconds) that the cron expression matches.
+double cron_after(const char *cron, double after) {
+    CronSpec spec;
+    char problem[256];
+    if (!cron_parse(cron, &spec, problem, sizeof problem))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("invalid cron expression \"%s\"", cron),
+                        errdetail("%s", problem),
+                        errhint("Write five fields, minute hour day month weekday, such as \"*/5 * * * *\".")));
+    int64 next;
+    if (!cron_next(spec, (int64)std::floor(after), &next))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("cron expression \"%s\" matches no time", cron),
+                        errdetail("No minute of the next 400 years matches it.")));
+    return (double)next;
+}
+
+// A repeatable's definition as AsyncMQ stores it, and its next run from now.
+struct Repeatable {
+    Datum def; // normalised jsonb
+    double next_run;
+};
+
+Repeatable normalise_repeatable(const JobTables &t, FunctionCallInfo fcinfo, int i) {
+    if (PG_ARGISNULL(i))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("job_def must not be null")));
+    Jsonb *def = PG_GETARG_JSONB_P(i);
+    if (!JB_ROOT_IS_OBJECT(def))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("job_def must be a JSON object"),
+                        errhint("Write it as '{\"task_id\": \"app.tasks.report\", \"every\": 60}'::jsonb.")));
+    Datum args[1] = {JsonbPGetDatum(def)};
+    run(plan(t, Stmt::rep_normalise), args, nullptr, true, SPI_OK_SELECT);
+    HeapTuple tuple = SPI_tuptable->vals[0];
+    TupleDesc desc = SPI_tuptable->tupdesc;
+    bool isnull;
+    Repeatable r;
+    r.def = SPI_getbinval(tuple, desc, 1, &isnull);
+    const char *task_type = SPI_getvalue(tuple, desc, 2);
+    const char *every_type = SPI_getvalue(tuple, desc, 3);
+    const char *every = SPI_getvalue(tuple, desc, 4);
+    const char *cron_type = SPI_getvalue(tuple, desc, 5);
+    const char *cron = SPI_getvalue(tuple, desc, 6);
+    if (DatumGetBool(SPI_getbinval(tuple, desc, 7, &isnull)))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("job_def has both task and task_id"),
+                        errdetail("AsyncMQ stores task as task_id, so the two would collide."),
+                        errhint("Name the task once, as task_id.")));
+    if (task_type == nullptr || strcmp(task_type, "string") != 0)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("job_def must name its task in task_id"),
+                        errdetail("A repeatable runs the task that task_id (or task) names, a string.")));
+    if ((every_type == nullptr) == (cron_type == nullptr))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("job_def must have either every or cron"),
+                        errdetail("every is the interval in seconds; cron is a five-field cron expression."),
+                        errhint("Give exactly one of them.")));
+    double now = epoch_now();
+    if (every_type != nullptr) {
+        double seconds = strcmp(every_type, "number") == 0
+                             ? DatumGetFloat8(DirectFunctionCall1(float8in, CStringGetDatum(every)))
+                             : -1;
+        if (!(seconds > 0 && std::isfinite(seconds)))
+            ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                            errmsg("every must be a number of seconds greater than 0")));
+        r.next_run = now + seconds;
+    } else {
+        if (strcmp(cron_type, "string") != 0)
+            ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("cron must be a string")));
+        r.next_run = cron_after(cron, now);
+    }
+    r.def = datumCopy(r.def, false, -1); // survives SPI_freetuptable of later statements
+    return r;
 }
 
 } // namespace
@@ -661,4 +767,168 @@ extern "C" Datum asyncmq_resolve_dependency(PG_FUNCTION_ARGS) {
 
 extern "C" Datum asyncmq_channel(PG_FUNCTION_ARGS) {
     PG_RETURN_TEXT_P(cstring_to_text(queue_channel(queue_arg(fcinfo, 0))));
+}
+
+// expire_active_job, for a job whose ttl has passed (asyncmq_ttl_expired): false for an unknown
+// job, one that is not active, or one with a cancellation marker (deleted, as AsyncMQ does).
+extern "C" Datum asyncmq_expire(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    const char *job_id = text_arg(fcinfo, 1, "job_id");
+    JobTables t;
+    job_tables(&t);
+    spi_connect();
+    LockedJob job;
+    bool expired = lock_active(t, queue, job_id, &job);
+    if (expired) {
+        Datum args[1] = {Int32GetDatum(job.row)};
+        run(plan(t, Stmt::expire), args, nullptr, false, SPI_OK_UPDATE);
+    }
+    spi_finish();
+    PG_RETURN_BOOL(expired);
+}
+
+extern "C" Datum asyncmq_move_to_dlq(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    const char *job_id = text_arg(fcinfo, 1, "job_id");
+    JobTables t;
+    job_tables(&t);
+    spi_connect();
+    Datum args[2] = {CStringGetTextDatum(queue), CStringGetTextDatum(job_id)};
+    bool moved = run(plan(t, Stmt::move_to_dlq), args, nullptr, false, SPI_OK_UPDATE_RETURNING) > 0;
+    spi_finish();
+    PG_RETURN_BOOL(moved);
+}
+
+extern "C" Datum asyncmq_pop_due_delayed(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+    ReturnSetInfo *rsinfo = (ReturnSetInfo *)fcinfo->resultinfo;
+    JobTables t;
+    job_tables(&t);
+    spi_connect();
+    Datum args[2] = {CStringGetTextDatum(queue), float_number(epoch_now())};
+    run(plan(t, Stmt::pop_due), args, nullptr, false, SPI_OK_SELECT);
+    return_rows(rsinfo, 1);
+    spi_finish();
+    return (Datum)0;
+}
+
+extern "C" Datum asyncmq_register_worker(PG_FUNCTION_ARGS) {
+    const char *worker_id = text_arg(fcinfo, 0, "worker_id");
+    if (worker_id[0] == '\0')
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("worker_id must not be empty")));
+    const char *queue = queue_arg(fcinfo, 1);
+    if (PG_ARGISNULL(2))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("concurrency must not be null")));
+    int32 concurrency = PG_GETARG_INT32(2);
+    if (concurrency < 1)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("concurrency must be 1 or more"),
+                        errdetail("It is how many jobs the worker runs at once.")));
+    double heartbeat = PG_ARGISNULL(3) ? epoch_now() : PG_GETARG_FLOAT8(3);
+    if (!std::isfinite(heartbeat))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("heartbeat must be a finite number"),
+                        errhint("Pass epoch seconds, or NULL for now.")));
+    JobTables t;
+    job_tables(&t);
+    require_workers_table(t, "asyncmq_register_worker()");
+    spi_connect();
+    Datum args[4] = {CStringGetTextDatum(worker_id), CStringGetTextDatum(queue), Int32GetDatum(concurrency),
+                     Float8GetDatum(heartbeat)};
+    run(plan(t, Stmt::worker_register), args, nullptr, false, SPI_OK_INSERT);
+    spi_finish();
+    PG_RETURN_VOID();
+}
+
+extern "C" Datum asyncmq_list_workers(PG_FUNCTION_ARGS) {
+    double ttl = finite_arg(fcinfo, 0, "ttl", "Pass how old a worker's last heartbeat may be, such as 30.");
+    InitMaterializedSRF(fcinfo, 0);
+    ReturnSetInfo *rsinfo = (ReturnSetInfo *)fcinfo->resultinfo;
+    JobTables t;
+    job_tables(&t);
+    require_workers_table(t, "asyncmq_list_workers()");
+    spi_connect();
+    Datum args[1] = {Float8GetDatum(epoch_now() - ttl)};
+    run(plan(t, Stmt::worker_list), args, nullptr, true, SPI_OK_SELECT);
+    return_rows(rsinfo, 4);
+    spi_finish();
+    return (Datum)0;
+}
+
+extern "C" Datum asyncmq_deregister_worker(PG_FUNCTION_ARGS) {
+    const char *worker_id = text_arg(fcinfo, 0, "worker_id");
+    JobTables t;
+    job_tables(&t);
+    require_workers_table(t, "asyncmq_deregister_worker()");
+    spi_connect();
+    Datum args[1] = {CStringGetTextDatum(worker_id)};
+    bool removed = run(plan(t, Stmt::worker_deregister), args, nullptr, false, SPI_OK_DELETE) > 0;
+    spi_finish();
+    PG_RETURN_BOOL(removed);
+}
+
+extern "C" Datum asyncmq_upsert_repeatable(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    JobTables t;
+    job_tables(&t);
+    require_table(t.repeatables);
+    spi_connect();
+    Repeatable r = normalise_repeatable(t, fcinfo, 1);
+    Datum args[3] = {CStringGetTextDatum(queue), r.def, Float8GetDatum(r.next_run)};
+    run(plan(t, Stmt::rep_upsert), args, nullptr, false, SPI_OK_INSERT);
+    spi_finish();
+    PG_RETURN_FLOAT8(r.next_run);
+}
+
+extern "C" Datum asyncmq_pause_repeatable(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    JobTables t;
+    job_tables(&t);
+    require_table(t.repeatables);
+    spi_connect();
+    Repeatable r = normalise_repeatable(t, fcinfo, 1);
+    Datum args[2] = {CStringGetTextDatum(queue), r.def};
+    bool found = run(plan(t, Stmt::rep_pause), args, nullptr, false, SPI_OK_UPDATE) > 0;
+    spi_finish();
+    PG_RETURN_BOOL(found);
+}
+
+extern "C" Datum asyncmq_resume_repeatable(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    JobTables t;
+    job_tables(&t);
+    require_table(t.repeatables);
+    spi_connect();
+    Repeatable r = normalise_repeatable(t, fcinfo, 1);
+    Datum args[3] = {CStringGetTextDatum(queue), r.def, Float8GetDatum(r.next_run)};
+    bool found = run(plan(t, Stmt::rep_resume), args, nullptr, false, SPI_OK_UPDATE) > 0;
+    spi_finish();
+    if (!found)
+        PG_RETURN_NULL();
+    PG_RETURN_FLOAT8(r.next_run);
+}
+
+extern "C" Datum asyncmq_list_repeatables(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    InitMaterializedSRF(fcinfo, 0);
+    ReturnSetInfo *rsinfo = (ReturnSetInfo *)fcinfo->resultinfo;
+    JobTables t;
+    job_tables(&t);
+    require_table(t.repeatables);
+    spi_connect();
+    Datum args[1] = {CStringGetTextDatum(queue)};
+    run(plan(t, Stmt::rep_list), args, nullptr, true, SPI_OK_SELECT);
+    return_rows(rsinfo, 3);
+    spi_finish();
+    return (Datum)0;
+}
+
+// The next time after `after` that a cron expression matches, in UTC, as the repeatables compute it.
+extern "C" Datum asyncmq_cron_next(PG_FUNCTION_ARGS) {
+    const char *cron = text_to_cstring(PG_GETARG_TEXT_PP(0));
+    TimestampTz after = PG_GETARG_TIMESTAMPTZ(1);
+    if (TIMESTAMP_NOT_FINITE(after))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("after must be a finite time")));
+    double epoch = (double)(after + (int64)(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY) / 1e6;
+    double next = cron_after(cron, epoch);
+    PG_RETURN_TIMESTAMPTZ((TimestampTz)(next * 1e6) - (int64)(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY);
 }
