@@ -34,3 +34,181 @@ AS 'MODULE_PATHNAME', 'asyncmq_layout';
 
 COMMENT ON FUNCTION asyncmq_layout() IS
 'the layout (first AsyncMQ release of it) that asyncmq.layout selects: 0.1, 0.2, 0.8 or 0.9';
+
+-- The job lifecycle
+--
+-- Producing and consuming AsyncMQ jobs in SQL, on the tables the asyncmq.* settings name, with
+-- the payloads and row changes of AsyncMQ's Python backend (docs/lifecycle.md). All are VOLATILE
+-- and PARALLEL UNSAFE (they write, lock and notify) and run with the caller's rights.
+
+CREATE FUNCTION asyncmq_enqueue(
+    queue text,
+    task text,
+    args jsonb DEFAULT '[]',
+    kwargs jsonb DEFAULT '{}',
+    job_id text DEFAULT NULL,
+    priority integer DEFAULT 5,
+    max_retries integer DEFAULT 0,
+    backoff double precision DEFAULT NULL,
+    ttl double precision DEFAULT NULL,
+    delay double precision DEFAULT NULL,
+    depends_on text[] DEFAULT '{}')
+RETURNS text
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_enqueue';
+
+COMMENT ON FUNCTION asyncmq_enqueue(text, text, jsonb, jsonb, text, integer, integer, double precision, double precision, double precision, text[]) IS
+'add a job as AsyncMQ''s Queue.add does and return its id; a custom job_id that names a job already returns that id and writes nothing';
+
+CREATE FUNCTION asyncmq_enqueue_many(queue text, jobs jsonb)
+RETURNS SETOF text
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER ROWS 10
+AS 'MODULE_PATHNAME', 'asyncmq_enqueue_many';
+
+COMMENT ON FUNCTION asyncmq_enqueue_many(text, jsonb) IS
+'add each job of a JSON array (keys: task, args, kwargs and asyncmq_enqueue''s options) and return the ids in input order';
+
+CREATE FUNCTION asyncmq_dequeue(queue text, max_jobs integer DEFAULT 1)
+RETURNS SETOF jsonb
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER ROWS 1
+AS 'MODULE_PATHNAME', 'asyncmq_dequeue';
+
+COMMENT ON FUNCTION asyncmq_dequeue(text, integer) IS
+'claim up to max_jobs runnable jobs of a queue that is not paused (priority, then age; SKIP LOCKED) and return their payloads, now active';
+
+CREATE FUNCTION asyncmq_complete(queue text, job_id text, result jsonb DEFAULT NULL)
+RETURNS boolean
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_complete';
+
+COMMENT ON FUNCTION asyncmq_complete(text, text, jsonb) IS
+'complete an active job with its result and release its dependants; false when the job is unknown, not active or cancelled';
+
+CREATE FUNCTION asyncmq_complete_many(queue text, job_ids text[], result jsonb DEFAULT NULL)
+RETURNS integer
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_complete_many';
+
+COMMENT ON FUNCTION asyncmq_complete_many(text, text[], jsonb) IS
+'asyncmq_complete for each id, with one result; returns how many were completed';
+
+CREATE FUNCTION asyncmq_fail(queue text, job_id text, error text)
+RETURNS text
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_fail';
+
+COMMENT ON FUNCTION asyncmq_fail(text, text, text) IS
+'record a failed run of an active job: delayed by backoff ** retries while retries remain, else failed; returns the new status, or NULL when the job is unknown, not active or cancelled';
+
+CREATE FUNCTION asyncmq_cancel(queue text, job_id text)
+RETURNS boolean
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_cancel';
+
+COMMENT ON FUNCTION asyncmq_cancel(text, text) IS
+'cancel a job as AsyncMQ does: a marker, a waiting or delayed job deleted, an active one marked cancelled; always true';
+
+CREATE FUNCTION asyncmq_is_cancelled(queue text, job_id text)
+RETURNS boolean
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_is_cancelled';
+
+COMMENT ON FUNCTION asyncmq_is_cancelled(text, text) IS
+'whether the job has a cancellation marker';
+
+CREATE FUNCTION asyncmq_retry(queue text, job_id text)
+RETURNS boolean
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_retry';
+
+COMMENT ON FUNCTION asyncmq_retry(text, text) IS
+'make a job that is not active wait again, as AsyncMQ''s retry_job; false when there is no such job or it is active';
+
+CREATE FUNCTION asyncmq_remove(queue text, job_id text)
+RETURNS boolean
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_remove';
+
+COMMENT ON FUNCTION asyncmq_remove(text, text) IS
+'delete a job and its cancellation marker, as AsyncMQ''s remove_job; true when a job was deleted';
+
+CREATE FUNCTION asyncmq_pause_queue(queue text)
+RETURNS void
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_pause_queue';
+
+COMMENT ON FUNCTION asyncmq_pause_queue(text) IS
+'pause a queue (layout 0.9 and later): AsyncMQ''s workers and asyncmq_dequeue take none of its jobs';
+
+CREATE FUNCTION asyncmq_resume_queue(queue text)
+RETURNS void
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_resume_queue';
+
+COMMENT ON FUNCTION asyncmq_resume_queue(text) IS
+'resume a paused queue (layout 0.9 and later)';
+
+CREATE FUNCTION asyncmq_is_queue_paused(queue text)
+RETURNS boolean
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_is_queue_paused';
+
+COMMENT ON FUNCTION asyncmq_is_queue_paused(text) IS
+'whether the queue is paused; always false before layout 0.9';
+
+CREATE FUNCTION asyncmq_heartbeat(queue text, job_id text, at double precision DEFAULT NULL)
+RETURNS boolean
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_heartbeat';
+
+COMMENT ON FUNCTION asyncmq_heartbeat(text, text, double precision) IS
+'set the job''s heartbeat to at (epoch seconds; default now), as AsyncMQ''s save_heartbeat; false when there is no such job';
+
+CREATE FUNCTION asyncmq_promote_delayed(queue text)
+RETURNS SETOF jsonb
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_promote_delayed';
+
+COMMENT ON FUNCTION asyncmq_promote_delayed(text) IS
+'make the queue''s delayed jobs that are due wait again and return their payloads, as AsyncMQ''s promote_due_delayed';
+
+CREATE FUNCTION asyncmq_recover_stalled(older_than interval, OUT queue_name text, OUT job jsonb)
+RETURNS SETOF record
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_recover_stalled';
+
+COMMENT ON FUNCTION asyncmq_recover_stalled(interval) IS
+'in every queue, make active jobs whose heartbeat (or, without one, start) is older than older_than wait again; returns them';
+
+CREATE FUNCTION asyncmq_queue_stats(
+    queue text,
+    OUT waiting bigint,
+    OUT waiting_children bigint,
+    OUT delayed bigint,
+    OUT active bigint,
+    OUT completed bigint,
+    OUT failed bigint,
+    OUT expired bigint,
+    OUT cancelled bigint)
+RETURNS record
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_queue_stats';
+
+COMMENT ON FUNCTION asyncmq_queue_stats(text) IS
+'the queue''s jobs counted by status in one scan; waiting includes waiting_children, the jobs blocked by depends_on';
+
+CREATE FUNCTION asyncmq_resolve_dependency(queue text, parent_id text)
+RETURNS integer
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_resolve_dependency';
+
+COMMENT ON FUNCTION asyncmq_resolve_dependency(text, text) IS
+'remove parent_id from the depends_on of the queue''s jobs, as AsyncMQ''s resolve_dependency; returns how many became runnable';
+
+CREATE FUNCTION asyncmq_channel(queue text)
+RETURNS text
+LANGUAGE C IMMUTABLE PARALLEL SAFE STRICT SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_channel';
+
+COMMENT ON FUNCTION asyncmq_channel(text) IS
+'the channel on which the queue''s wakeups are NOTIFYed: asyncmq:<queue>, or asyncmq:md5:<md5 of queue> when that is longer than 63 bytes';

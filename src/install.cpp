@@ -1,5 +1,7 @@
 // asyncmq_install(drop), asyncmq_tables() and asyncmq_layout(): make, drop and inspect the tables
 // of AsyncMQ's Postgres backend as the asyncmq.* settings name them.
+#include <algorithm>
+
 #include "pg.hpp"
 
 #include "table_check.hpp"
@@ -24,12 +26,13 @@ void lock_installs() {
 }
 
 // Every way the target (if present) and, for the jobs table, its indexes fall short of the layout.
-List *target_problems(const Target &target, Layout layout, CheckScope scope, bool missing_indexes[]) {
+List *target_problems(const Targets &t, const Target &target, CheckScope scope, bool missing_indexes[]) {
     List *problems = NIL;
     if (OidIsValid(target.relid))
-        check_table(target.relid, layout, *target.spec, scope, &problems);
+        check_table(target.relid, t.layout, *target.spec, scope, &problems);
     if (target.kind == TableKind::jobs && scope == CheckScope::complete)
-        check_jobs_indexes(target.relid, target.nspid, target.name.relation().text, missing_indexes, &problems);
+        check_jobs_indexes(target.relid, target.nspid, target.name.relation().text, t.indexes, t.nindexes,
+                           missing_indexes, &problems);
     return problems;
 }
 
@@ -63,8 +66,20 @@ void refuse_problems(List *const problems[], const Targets &t, bool dropping) {
                                         : "tables %s cannot serve AsyncMQ layout %s",
                            tables.data, layout_name(t.layout)),
                     errdetail("%s", detail.data),
-                    errhint("Set asyncmq.layout to the AsyncMQ release the tables were made for, or change them; "
-                            "asyncmq_install() never alters a table that exists.")));
+                    errhint("Set asyncmq.layout to the AsyncMQ release the tables were made for, or change or rename "
+                            "what is listed; asyncmq_install() never alters an existing table or index.")));
+}
+
+// Checked before anything is made, so the error names the setting rather than quoting our DDL.
+void require_create(const Target &target) {
+    if (pg_namespace_aclcheck(target.nspid, GetUserId(), ACL_CREATE) == ACLCHECK_OK)
+        return;
+    const char *role = GetUserNameFromId(GetUserId(), false);
+    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("permission denied for schema %s", target.nspname),
+                    errdetail("asyncmq_install() would make %s there as role %s.", target.qualified, role),
+                    errhint("GRANT CREATE ON SCHEMA %s TO %s, or name another schema%s%s.",
+                            quote_identifier(target.nspname), quote_identifier(role), target.setting ? " in " : "",
+                            target.setting ? target.setting : " first on search_path")));
 }
 
 void run_ddl(const char *sql) {
@@ -86,9 +101,28 @@ char *create_table_sql(const Target &target) {
     return sql.data;
 }
 
+// A new table would hide one of the same name further down search_path, and AsyncMQ's
+// unqualified statements would move to the new, empty table: refuse rather than strand the jobs.
+void refuse_shadowing(const Target &target) {
+    if (OidIsValid(target.relid) || target.name.schema() != nullptr)
+        return;
+    Oid visible = RelnameGetRelid(target.name.relation().text);
+    if (!OidIsValid(visible))
+        return;
+    const char *existing =
+        quote_qualified_identifier(get_namespace_name(get_rel_namespace(visible)), target.name.relation().text);
+    ereport(ERROR, (errcode(ERRCODE_DUPLICATE_TABLE),
+                    errmsg("making %s would hide %s from AsyncMQ", target.qualified, existing),
+                    errdetail("%s comes first on search_path, so AsyncMQ's statements would use the new, empty "
+                              "table instead of %s.",
+                              quote_identifier(target.nspname), existing),
+                    errhint("Name the existing table with its schema%s%s, or put its schema first on search_path.",
+                            target.setting ? " in " : "", target.setting ? target.setting : "")));
+}
+
 void install(const Targets &t) {
     List *problems[table_kind_count] = {};
-    bool missing_indexes[lengthof(jobs_indexes)] = {};
+    bool missing_indexes[max_jobs_indexes] = {};
 
     for (int i = 0; i < t.count; i++) {
         const Target &target = t.items[i];
@@ -97,9 +131,16 @@ void install(const Targets &t) {
                     (errcode(ERRCODE_INVALID_SCHEMA_NAME), errmsg("schema \"%s\" does not exist", target.nspname),
                      errdetail("%s is \"%s\".", target.setting, GetConfigOption(target.setting, false, false)),
                      errhint("Create the schema first, or change %s.", target.setting)));
-        problems[i] = target_problems(target, t.layout, CheckScope::complete, missing_indexes);
+        refuse_shadowing(target);
+        problems[i] = target_problems(t, target, CheckScope::complete, missing_indexes);
     }
     refuse_problems(problems, t, false);
+    for (int i = 0; i < t.count; i++) {
+        bool makes_index = t.items[i].kind == TableKind::jobs &&
+                           std::any_of(missing_indexes, missing_indexes + t.nindexes, [](bool m) { return m; });
+        if (!OidIsValid(t.items[i].relid) || makes_index)
+            require_create(t.items[i]);
+    }
 
     SPI_connect();
     for (int i = 0; i < t.count; i++) {
@@ -110,12 +151,12 @@ void install(const Targets &t) {
         }
         if (target.kind != TableKind::jobs)
             continue;
-        for (size_t k = 0; k < lengthof(jobs_indexes); k++) {
+        for (int k = 0; k < t.nindexes; k++) {
             if (!missing_indexes[k])
                 continue;
-            char *index = psprintf("idx_%s%s", target.name.relation().text, jobs_indexes[k].suffix);
-            run_ddl(psprintf("CREATE INDEX IF NOT EXISTS %s ON %s(%s)", quote_identifier(index), target.qualified,
-                             jobs_indexes[k].column));
+            char *index = psprintf("idx_%s%s", target.name.relation().text, t.indexes[k]->suffix);
+            run_ddl(psprintf("CREATE INDEX IF NOT EXISTS %s ON %s%s", quote_identifier(index), target.qualified,
+                             t.indexes[k]->definition));
             ereport(DEBUG1, (errmsg("asyncmq: created index %s on %s", quote_identifier(index), target.qualified)));
         }
     }
@@ -125,7 +166,7 @@ void install(const Targets &t) {
 void drop(const Targets &t) {
     List *problems[table_kind_count] = {};
     for (int i = 0; i < t.count; i++)
-        problems[i] = target_problems(t.items[i], t.layout, CheckScope::columns, nullptr);
+        problems[i] = target_problems(t, t.items[i], CheckScope::columns, nullptr);
     refuse_problems(problems, t, true);
 
     SPI_connect();
@@ -183,10 +224,10 @@ extern "C" Datum asyncmq_tables(PG_FUNCTION_ARGS) {
     ReturnSetInfo *rsinfo = (ReturnSetInfo *)fcinfo->resultinfo;
     for (int i = 0; i < targets.count; i++) {
         const Target &target = targets.items[i];
-        bool missing_indexes[lengthof(jobs_indexes)];
+        bool missing_indexes[max_jobs_indexes];
         List *problems = NIL;
         if (OidIsValid(target.nspid))
-            problems = target_problems(target, targets.layout, CheckScope::complete, missing_indexes);
+            problems = target_problems(targets, target, CheckScope::complete, missing_indexes);
         else
             problems = list_make1(psprintf("Schema %s does not exist.", quote_identifier(target.nspname)));
 

@@ -163,6 +163,15 @@ const TableSpec &table_spec(Layout layout, TableKind kind) noexcept {
     return paused_queues_spec;
 }
 
+int jobs_index_specs(bool with_dequeue_index, const IndexSpec *out[max_jobs_indexes]) noexcept {
+    int n = 0;
+    for (const IndexSpec &spec : jobs_indexes)
+        out[n++] = &spec;
+    if (with_dequeue_index)
+        out[n++] = &dequeue_index;
+    return n;
+}
+
 const char *table_kind_name(TableKind kind) noexcept {
     switch (kind) {
     case TableKind::jobs:

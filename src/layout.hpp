@@ -35,17 +35,37 @@ struct TableSpec {
 };
 
 struct IndexSpec {
-    const char *suffix; // index name: idx_<jobs table><suffix>
-    const char *column;
+    const char *suffix;     // index name: idx_<jobs table><suffix>
+    const char *definition; // what follows ON <table> in CREATE INDEX, operators pg_catalog-qualified
+    const char *keys[3];    // its key columns, nullptr for an expression; for the check
+    int nkeys;
+    bool partial; // has a WHERE clause
 };
 
+// The documented indexes of the jobs table.
 constexpr IndexSpec jobs_indexes[] = {
-    {"_queue_name", "queue_name"},
-    {"_status", "status"},
-    {"_delay_until", "delay_until"},
+    {"_queue_name", "(queue_name)", {"queue_name"}, 1, false},
+    {"_status", "(status)", {"status"}, 1, false},
+    {"_delay_until", "(delay_until)", {"delay_until"}, 1, false},
 };
+
+// Under asyncmq.dequeue_index: the order in which AsyncMQ's dequeue takes a queue's waiting jobs
+// (priority from the payload, 5 when absent, then the created_at column), waiting rows only, so
+// that a dequeue reads the first rows of the index instead of sorting the whole backlog.
+constexpr IndexSpec dequeue_index = {
+    "_dequeue",
+    "(queue_name, (COALESCE((data OPERATOR(pg_catalog.->>) 'priority')::integer, 5)), created_at) "
+    "WHERE status OPERATOR(pg_catalog.=) 'waiting'",
+    {"queue_name", nullptr, "created_at"},
+    3,
+    true};
+
+constexpr int max_jobs_indexes = 4;
 constexpr std::size_t jobs_index_prefix_bytes = 4;  // "idx_"
 constexpr std::size_t jobs_index_suffix_bytes = 12; // "_delay_until", the longest
+
+// The jobs table's indexes, with or without the dequeue index; returns their number.
+int jobs_index_specs(bool with_dequeue_index, const IndexSpec *out[max_jobs_indexes]) noexcept;
 
 // AsyncMQ 0.9's paused-queues table has a fixed name and no setting.
 constexpr const char *paused_queues_table = "asyncmq_paused_queues";

@@ -7,6 +7,7 @@
 // (sqlname, layout) include no PostgreSQL header and never call into the server.
 #include "pg.hpp"
 
+#include "jobs.hpp"
 #include "settings.hpp"
 
 extern "C" {
@@ -16,5 +17,6 @@ void _PG_init(void);
 }
 
 void _PG_init(void) {
+    asyncmq::define_lifecycle_settings(); // first: define_settings() reserves the asyncmq prefix
     asyncmq::define_settings();
 }

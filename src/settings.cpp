@@ -12,6 +12,7 @@ char *repeatables_table;
 char *cancelled_jobs_table;
 char *workers_heartbeat_table;
 char *layout_value;
+bool dequeue_index_on = false;
 
 struct TableSetting {
     TableKind kind;
@@ -114,7 +115,7 @@ bool check_layout_hook(char **newval, void **, GucSource) {
 }
 
 bool is_our_setting(const char *name) {
-    if (pg_strcasecmp(name, "asyncmq.layout") == 0)
+    if (pg_strcasecmp(name, "asyncmq.layout") == 0 || pg_strcasecmp(name, "asyncmq.dequeue_index") == 0)
         return true;
     for (const TableSetting &s : table_settings)
         if (pg_strcasecmp(name, s.name) == 0)
@@ -161,6 +162,11 @@ void define_settings() {
                                "0.1: the documented three tables; 0.2 adds the workers heartbeat table; "
                                "0.8 makes job ids unique per queue; 0.9 adds asyncmq_paused_queues.",
                                &layout_value, "0.1", PGC_USERSET, 0, check_layout_hook, nullptr, nullptr);
+    DefineCustomBoolVariable("asyncmq.dequeue_index",
+                             "Whether asyncmq_install() also makes the index idx_<jobs table>_dequeue.",
+                             "A partial index on the order in which AsyncMQ's dequeue takes waiting jobs, so that "
+                             "a dequeue does not sort the whole backlog. It is not part of AsyncMQ's layout.",
+                             &dequeue_index_on, false, PGC_USERSET, 0, nullptr, nullptr, nullptr);
     defining = false;
     MarkGUCPrefixReserved("asyncmq");
 }
@@ -197,6 +203,10 @@ Layout layout_setting() {
                         errmsg("invalid value for parameter \"%s\": \"%s\"", "asyncmq.layout", layout_value),
                         errdetail("%s", problem), errhint("%s", release_hint)));
     return layout;
+}
+
+bool dequeue_index_setting() {
+    return dequeue_index_on;
 }
 
 void refuse_discarded_settings() {

@@ -19,6 +19,9 @@ SqlName table_name_setting(TableKind kind);
 // asyncmq.layout read as a layout; an invalid value is an ERROR (22023).
 Layout layout_setting();
 
+// asyncmq.dequeue_index: also make the index shaped for AsyncMQ's dequeue.
+bool dequeue_index_setting();
+
 // ERROR if the call that loaded this library found misspelt asyncmq.* settings: they were set
 // before the prefix was reserved and PostgreSQL has just discarded them with a WARNING.
 void refuse_discarded_settings();

@@ -184,29 +184,37 @@ void check_table(Oid relid, Layout layout, const TableSpec &spec, CheckScope sco
     table_close(rel, NoLock);
 }
 
-void check_jobs_indexes(Oid jobs_relid, Oid nspid, const char *jobs_relname, bool missing[], List **problems) {
-    for (size_t i = 0; i < lengthof(jobs_indexes); i++) {
-        const IndexSpec &spec = jobs_indexes[i];
-        char *name = psprintf("idx_%s%s", jobs_relname, spec.suffix);
+// Whether index indexid, on jobs_relid, is the index spec describes: its key columns and
+// expressions in place, and a predicate where the spec has one.
+bool index_matches(Oid indexid, Oid jobs_relid, const IndexSpec &spec) {
+    if (!OidIsValid(jobs_relid) || get_rel_relkind(indexid) != RELKIND_INDEX)
+        return false;
+    HeapTuple tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexid));
+    if (!HeapTupleIsValid(tuple))
+        elog(ERROR, "cache lookup failed for index %u", indexid);
+    Form_pg_index index = (Form_pg_index)GETSTRUCT(tuple);
+    bool matches = index->indrelid == jobs_relid && index->indnatts == spec.nkeys &&
+                   heap_attisnull(tuple, Anum_pg_index_indpred, nullptr) != spec.partial;
+    bool expressions = false;
+    for (int i = 0; matches && i < spec.nkeys; i++) {
+        AttrNumber want = spec.keys[i] ? get_attnum(jobs_relid, spec.keys[i]) : 0;
+        matches = index->indkey.values[i] == want;
+        expressions = expressions || spec.keys[i] == nullptr;
+    }
+    matches = matches && heap_attisnull(tuple, Anum_pg_index_indexprs, nullptr) != expressions;
+    ReleaseSysCache(tuple);
+    return matches;
+}
+
+void check_jobs_indexes(Oid jobs_relid, Oid nspid, const char *jobs_relname, const IndexSpec *const specs[], int n,
+                        bool missing[], List **problems) {
+    for (int i = 0; i < n; i++) {
+        char *name = psprintf("idx_%s%s", jobs_relname, specs[i]->suffix);
         Oid relid = OidIsValid(nspid) ? get_relname_relid(name, nspid) : InvalidOid;
         missing[i] = !OidIsValid(relid);
-        if (missing[i])
-            continue;
-        bool ours = false;
-        if (OidIsValid(jobs_relid) && get_rel_relkind(relid) == RELKIND_INDEX) {
-            HeapTuple tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(relid));
-            if (!HeapTupleIsValid(tuple))
-                elog(ERROR, "cache lookup failed for index %u", relid);
-            Form_pg_index index = (Form_pg_index)GETSTRUCT(tuple);
-            ours = index->indrelid == jobs_relid && index->indnatts == 1 &&
-                   index->indkey.values[0] == get_attnum(jobs_relid, spec.column) &&
-                   heap_attisnull(tuple, Anum_pg_index_indexprs, nullptr) &&
-                   heap_attisnull(tuple, Anum_pg_index_indpred, nullptr);
-            ReleaseSysCache(tuple);
-        }
-        if (!ours)
-            add(problems, "Relation %s is not an index on the jobs table's column %s, so that index cannot be made.",
-                quote_identifier(name), spec.column);
+        if (!missing[i] && !index_matches(relid, jobs_relid, *specs[i]))
+            add(problems, "Relation %s is not the index %s on the jobs table, so that index cannot be made.",
+                quote_identifier(name), specs[i]->definition);
     }
 }
 

@@ -16,9 +16,10 @@ enum class CheckScope {
 // Appends to *problems a sentence (char *) for each way relation relid differs from spec.
 void check_table(Oid relid, Layout layout, const TableSpec &spec, CheckScope scope, List **problems);
 
-// The jobs table's indexes, idx_<table><suffix> in schema nspid. jobs_relid is InvalidOid when
-// the table is still to be made. Sets missing[i] for each index that does not exist yet, and
-// appends a sentence for each name that another relation holds.
-void check_jobs_indexes(Oid jobs_relid, Oid nspid, const char *jobs_relname, bool missing[], List **problems);
+// The jobs table's indexes specs[0..n), idx_<table><suffix> in schema nspid. jobs_relid is
+// InvalidOid when the table is still to be made. Sets missing[i] for each index that does not
+// exist yet, and appends a sentence for each name that another relation holds.
+void check_jobs_indexes(Oid jobs_relid, Oid nspid, const char *jobs_relname, const IndexSpec *const specs[], int n,
+                        bool missing[], List **problems);
 
 } // namespace asyncmq

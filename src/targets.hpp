@@ -25,6 +25,8 @@ struct Targets {
     Layout layout;
     int count;
     Target items[table_kind_count];
+    int nindexes; // the jobs table's indexes: the documented ones, and the dequeue index if on
+    const IndexSpec *indexes[max_jobs_indexes];
 };
 
 // Reads and checks every setting the layout needs (ERROR on a bad one), touching no catalog.

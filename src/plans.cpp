@@ -1,0 +1,312 @@
+// The lifecycle's SQL and its plan cache; see plans.hpp.
+//
+// Table names reach the SQL only through Target::qualified (quote_qualified_identifier); every
+// value is a parameter. Functions are named with pg_catalog so that search_path cannot redirect
+// them when PostgreSQL replans.
+#include "plans.hpp"
+
+#include "targets.hpp"
+
+namespace asyncmq {
+namespace {
+
+struct StmtSpec {
+    Stmt stmt;
+    const char *sql; // {J} jobs, {C} cancelled jobs, {P} paused queues, {K} the jobs table's key
+    int nargs;
+    Oid types[6];
+};
+
+// Times in the payload are epoch seconds computed by the caller (the wall clock at the call, as
+// AsyncMQ's time.time()) and passed as numeric, so that they keep the spelling jobs.cpp gives them.
+const StmtSpec specs[] = {
+    {Stmt::job_exists,
+     "SELECT 1 FROM {J} AS j WHERE j.queue_name = $1 AND j.job_id = $2 AND j.status IS DISTINCT FROM 'cancelled'",
+     2,
+     {TEXTOID, TEXTOID}},
+    // AsyncMQ's store upsert (contract §4): data and the status column, updated_at on conflict. The
+    // WHERE keeps the key of layouts 0.1 to 0.7 (ids unique across queues) from overwriting another
+    // queue's job: no row comes back and the caller raises an error instead.
+    // The created_at column is written with data.created_at's instant (as the column's default
+    // would, in the session's time zone) instead of the transaction's start: jobs made in one
+    // transaction then keep their order in it, and a dequeue reading an index on (queue_name,
+    // priority, created_at) finds the next job at once instead of sorting a batch that shares one
+    // created_at. An upsert of an existing job still leaves the column alone.
+    {Stmt::upsert,
+     "INSERT INTO {J} AS j (queue_name, job_id, data, status, created_at) "
+     "SELECT $1, v.id, pg_catalog.jsonb_build_object("
+     "'id', v.id, 'task', $3, 'args', $4, 'kwargs', $5, 'retries', 0, 'max_retries', $6, "
+     "'backoff', $7, 'ttl', $8, 'created_at', $9, 'last_attempt', NULL, 'status', $10, 'result', NULL, "
+     "'last_error', NULL, 'error_traceback', NULL, 'delay_until', $11, 'priority', $12, "
+     "'depends_on', pg_catalog.to_jsonb($13), 'repeat_every', NULL, 'deduplication', NULL), $10, "
+     "pg_catalog.to_timestamp($9::pg_catalog.float8)::pg_catalog.timestamp "
+     "FROM (SELECT COALESCE($2, pg_catalog.gen_random_uuid()::pg_catalog.text) AS id) AS v "
+     "ON CONFLICT ({K}) DO UPDATE SET data = EXCLUDED.data, status = EXCLUDED.status, updated_at = pg_catalog.now() "
+     "WHERE j.queue_name = EXCLUDED.queue_name "
+     "RETURNING j.job_id",
+     0,
+     {}},
+    {Stmt::many_items,
+     "SELECT e.ord::pg_catalog.int4, pg_catalog.jsonb_typeof(e.v), "
+     "(SELECT pg_catalog.string_agg(k, ', ' ORDER BY k) FROM pg_catalog.jsonb_object_keys("
+     "  CASE WHEN pg_catalog.jsonb_typeof(e.v) = 'object' THEN e.v ELSE '{}'::pg_catalog.jsonb END) AS k "
+     "  WHERE k <> ALL ('{task,args,kwargs,job_id,priority,max_retries,backoff,ttl,delay,depends_on}'::pg_catalog.text[])), "
+     "pg_catalog.jsonb_typeof(e.v->'task'), e.v->>'task', e.v->'args', e.v->'kwargs', "
+     "pg_catalog.jsonb_typeof(e.v->'job_id'), e.v->>'job_id', "
+     "pg_catalog.jsonb_typeof(e.v->'priority'), e.v->>'priority', "
+     "pg_catalog.jsonb_typeof(e.v->'max_retries'), e.v->>'max_retries', "
+     "pg_catalog.jsonb_typeof(e.v->'backoff'), e.v->>'backoff', "
+     "pg_catalog.jsonb_typeof(e.v->'ttl'), e.v->>'ttl', "
+     "pg_catalog.jsonb_typeof(e.v->'delay'), e.v->>'delay', "
+     "pg_catalog.jsonb_typeof(e.v->'depends_on'), "
+     "CASE WHEN pg_catalog.jsonb_typeof(e.v->'depends_on') = 'array' THEN "
+     "  ARRAY(SELECT x FROM pg_catalog.jsonb_array_elements_text(e.v->'depends_on') AS x) END, "
+     "CASE WHEN pg_catalog.jsonb_typeof(e.v->'depends_on') = 'array' THEN "
+     "  (SELECT COALESCE(pg_catalog.bool_and(pg_catalog.jsonb_typeof(x) = 'string'), true) "
+     "   FROM pg_catalog.jsonb_array_elements(e.v->'depends_on') AS x) END "
+     "FROM pg_catalog.jsonb_array_elements($1) WITH ORDINALITY AS e(v, ord) ORDER BY e.ord",
+     1,
+     {JSONBOID}},
+    {Stmt::queue_paused, "SELECT EXISTS (SELECT 1 FROM {P} AS p WHERE p.queue_name = $1)", 1, {TEXTOID}},
+    // AsyncMQ's dequeue (contract §4) for up to $2 jobs in one statement: marked waiting rows
+    // deleted, then runnable rows claimed by priority, then the created_at column, then insertion
+    // order (the serial id) for rows made in one transaction.
+    {Stmt::dequeue,
+     "WITH gone AS ("
+     "  DELETE FROM {J} AS j USING {C} AS c "
+     "  WHERE j.queue_name = $1 AND j.status = 'waiting' AND c.queue_name = j.queue_name AND c.job_id = j.job_id), "
+     "picked AS ("
+     "  SELECT j.id FROM {J} AS j "
+     "  WHERE j.queue_name = $1 AND j.status = 'waiting' "
+     "    AND COALESCE(j.data->'depends_on', '[]'::pg_catalog.jsonb) = '[]'::pg_catalog.jsonb "
+     "    AND NOT EXISTS (SELECT 1 FROM {C} AS c WHERE c.queue_name = j.queue_name AND c.job_id = j.job_id) "
+     "  ORDER BY COALESCE((j.data->>'priority')::pg_catalog.int4, 5), j.created_at, j.id "
+     "  LIMIT $2 FOR UPDATE OF j SKIP LOCKED), "
+     "claimed AS ("
+     "  UPDATE {J} AS j SET status = 'active', "
+     "    data = j.data || pg_catalog.jsonb_build_object('status', 'active', 'active_since', $3::pg_catalog.numeric) "
+     "  FROM picked WHERE j.id = picked.id "
+     "  RETURNING j.data, COALESCE((j.data->>'priority')::pg_catalog.int4, 5) AS priority, j.created_at, j.id) "
+     "SELECT c.data FROM claimed AS c ORDER BY c.priority, c.created_at, c.id",
+     3,
+     {TEXTOID, INT4OID, NUMERICOID}},
+    {Stmt::lock_job,
+     "SELECT j.id, j.status, COALESCE((j.data->>'retries')::pg_catalog.numeric::pg_catalog.int4, 0), "
+     "COALESCE((j.data->>'max_retries')::pg_catalog.numeric::pg_catalog.int4, 3), "
+     "pg_catalog.jsonb_typeof(j.data->'backoff'), j.data->>'backoff' "
+     "FROM {J} AS j WHERE j.queue_name = $1 AND j.job_id = $2 FOR UPDATE OF j",
+     2,
+     {TEXTOID, TEXTOID}},
+    {Stmt::marked, "SELECT EXISTS (SELECT 1 FROM {C} AS c WHERE c.queue_name = $1 AND c.job_id = $2)", 2,
+     {TEXTOID, TEXTOID}},
+    {Stmt::delete_row, "DELETE FROM {J} AS j WHERE j.id = $1", 1, {INT4OID}},
+    // complete_active_job as the worker's success path leaves it: status, result, delay_until null
+    // in data and column, heartbeat removed; last_attempt is the start of this run (active_since).
+    {Stmt::complete,
+     "UPDATE {J} AS j SET status = 'completed', delay_until = NULL, updated_at = pg_catalog.now(), "
+     "data = (j.data - 'heartbeat') || pg_catalog.jsonb_build_object('status', 'completed', 'result', $2, "
+     "'delay_until', NULL, 'last_attempt', j.data->'active_since') "
+     "WHERE j.id = $1",
+     2,
+     {INT4OID, JSONBOID}},
+    // retry_active_job (status delayed, a run time in data and column) or fail_active_job.
+    {Stmt::fail,
+     "UPDATE {J} AS j SET status = $2, delay_until = $5::pg_catalog.float8, updated_at = pg_catalog.now(), "
+     "data = (j.data - 'heartbeat') || pg_catalog.jsonb_build_object('status', $2, 'retries', $3, "
+     "'last_error', $4, 'error_traceback', $4, 'delay_until', $5, 'last_attempt', j.data->'active_since') "
+     "WHERE j.id = $1",
+     5,
+     {INT4OID, TEXTOID, INT4OID, TEXTOID, NUMERICOID}},
+    // resolve_dependency: the parent leaves each list; an emptied list loses its key and the job
+    // becomes waiting. A plain UPDATE, so concurrent resolutions of two parents of one child
+    // serialize on the row and each sees the other's result.
+    {Stmt::resolve,
+     "UPDATE {J} AS j SET "
+     "status = CASE WHEN (j.data->'depends_on') - $2 = '[]'::pg_catalog.jsonb THEN 'waiting' ELSE j.status END, "
+     "updated_at = pg_catalog.now(), "
+     "data = CASE WHEN (j.data->'depends_on') - $2 = '[]'::pg_catalog.jsonb "
+     "  THEN (j.data - 'depends_on') || '{\"status\": \"waiting\"}'::pg_catalog.jsonb "
+     "  ELSE j.data || pg_catalog.jsonb_build_object('depends_on', (j.data->'depends_on') - $2) END "
+     "WHERE j.queue_name = $1 AND pg_catalog.jsonb_typeof(j.data->'depends_on') = 'array' "
+     "AND (j.data->'depends_on') ? $2 "
+     "RETURNING j.status = 'waiting' AND NOT (j.data ? 'depends_on')",
+     2,
+     {TEXTOID, TEXTOID}},
+    {Stmt::mark_cancelled, "INSERT INTO {C} AS c (queue_name, job_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", 2,
+     {TEXTOID, TEXTOID}},
+    {Stmt::cancel_active,
+     "UPDATE {J} AS j SET status = 'cancelled', delay_until = NULL, updated_at = pg_catalog.now(), "
+     "data = j.data || pg_catalog.jsonb_build_object('status', 'cancelled', 'cancelled_at', $2::pg_catalog.numeric) "
+     "WHERE j.id = $1",
+     2,
+     {INT4OID, NUMERICOID}},
+    // retry_job: any status but active (a running job would run twice); keys of the last outcome
+    // removed, updated_at added, retries kept.
+    {Stmt::retry,
+     "UPDATE {J} AS j SET status = 'waiting', updated_at = pg_catalog.now(), "
+     "data = (j.data - 'result' - 'last_error' - 'error_traceback' - 'failed_at' - 'completed_at') "
+     "  || pg_catalog.jsonb_build_object('status', 'waiting', 'delay_until', NULL, 'updated_at', $3::pg_catalog.numeric) "
+     "WHERE j.queue_name = $1 AND j.job_id = $2 AND j.status IS DISTINCT FROM 'active' RETURNING j.id",
+     3,
+     {TEXTOID, TEXTOID, NUMERICOID}},
+    {Stmt::remove_job, "DELETE FROM {J} AS j WHERE j.queue_name = $1 AND j.job_id = $2", 2, {TEXTOID, TEXTOID}},
+    {Stmt::remove_markers, "DELETE FROM {C} AS c WHERE c.queue_name = $1 AND c.job_id = $2", 2, {TEXTOID, TEXTOID}},
+    {Stmt::pause,
+     "INSERT INTO {P} AS p (queue_name) VALUES ($1) "
+     "ON CONFLICT (queue_name) DO UPDATE SET paused_at = pg_catalog.now()",
+     1,
+     {TEXTOID}},
+    {Stmt::resume, "DELETE FROM {P} AS p WHERE p.queue_name = $1", 1, {TEXTOID}},
+    {Stmt::heartbeat,
+     "UPDATE {J} AS j SET data = j.data || pg_catalog.jsonb_build_object('heartbeat', $3::pg_catalog.numeric) "
+     "WHERE j.queue_name = $1 AND j.job_id = $2",
+     3,
+     {TEXTOID, TEXTOID, NUMERICOID}},
+    // promote_due_delayed: due rows back to waiting under SKIP LOCKED, delay_until null in both places.
+    {Stmt::promote,
+     "WITH due AS ("
+     "  SELECT j.id FROM {J} AS j WHERE j.queue_name = $1 AND j.status = 'delayed' "
+     "  AND (j.data->>'delay_until')::pg_catalog.float8 <= $2::pg_catalog.float8 FOR UPDATE OF j SKIP LOCKED), "
+     "moved AS ("
+     "  UPDATE {J} AS j SET status = 'waiting', delay_until = NULL, updated_at = pg_catalog.now(), "
+     "  data = j.data || '{\"status\": \"waiting\", \"delay_until\": null}'::pg_catalog.jsonb "
+     "  FROM due WHERE j.id = due.id RETURNING j.data, j.created_at, j.id) "
+     "SELECT m.data FROM moved AS m ORDER BY m.created_at, m.id",
+     2,
+     {TEXTOID, NUMERICOID}},
+    // fetch_stalled_jobs + reenqueue_stalled in one statement: rows locked by a transaction that is
+    // completing or failing them are skipped, rows changed meanwhile are re-checked.
+    {Stmt::stalled,
+     "WITH stalled AS ("
+     "  SELECT j.id FROM {J} AS j WHERE j.status = 'active' "
+     "  AND CASE WHEN pg_catalog.jsonb_typeof(j.data->'heartbeat') = 'number' "
+     "    THEN (j.data->>'heartbeat')::pg_catalog.float8 < $1 "
+     "    ELSE (j.data->>'active_since')::pg_catalog.float8 < $1 END "
+     "  AND NOT EXISTS (SELECT 1 FROM {C} AS c WHERE c.queue_name = j.queue_name AND c.job_id = j.job_id) "
+     "  FOR UPDATE OF j SKIP LOCKED), "
+     "moved AS ("
+     "  UPDATE {J} AS j SET status = 'waiting', delay_until = NULL, updated_at = pg_catalog.now(), "
+     "  data = (j.data - 'heartbeat' - 'active_since' - 'updated_at') || '{\"status\": \"waiting\"}'::pg_catalog.jsonb "
+     "  FROM stalled WHERE j.id = stalled.id RETURNING j.queue_name, j.data, j.id) "
+     "SELECT m.queue_name, m.data FROM moved AS m ORDER BY m.queue_name, m.id",
+     1,
+     {FLOAT8OID}},
+    {Stmt::stats,
+     "SELECT pg_catalog.count(*) FILTER (WHERE j.status = 'waiting'), "
+     "pg_catalog.count(*) FILTER (WHERE j.status = 'waiting' "
+     "  AND COALESCE(j.data->'depends_on', '[]'::pg_catalog.jsonb) <> '[]'::pg_catalog.jsonb), "
+     "pg_catalog.count(*) FILTER (WHERE j.status = 'delayed'), "
+     "pg_catalog.count(*) FILTER (WHERE j.status = 'active'), "
+     "pg_catalog.count(*) FILTER (WHERE j.status = 'completed'), "
+     "pg_catalog.count(*) FILTER (WHERE j.status = 'failed'), "
+     "pg_catalog.count(*) FILTER (WHERE j.status = 'expired'), "
+     "pg_catalog.count(*) FILTER (WHERE j.status = 'cancelled') "
+     "FROM {J} AS j WHERE j.queue_name = $1",
+     1,
+     {TEXTOID}},
+};
+
+const Oid upsert_types[] = {TEXTOID,    TEXTOID,    TEXTOID, JSONBOID,   JSONBOID, INT4OID,       NUMERICOID,
+                            NUMERICOID, NUMERICOID, TEXTOID, NUMERICOID, INT4OID,  TEXTARRAYOID};
+
+struct PlanSet {
+    char *key;
+    SPIPlanPtr plans[static_cast<int>(Stmt::count_)];
+    PlanSet *next;
+};
+
+PlanSet *plan_sets = nullptr;
+
+char *expand(const char *sql, const JobTables &t) {
+    StringInfoData out;
+    initStringInfo(&out);
+    for (const char *s = sql; *s; s++) {
+        if (s[0] == '{' && s[1] != '\0' && s[2] == '}' && strchr("JCPK", s[1]) != nullptr) {
+            const char *name = s[1] == 'J' ? t.jobs : s[1] == 'C' ? t.cancelled : s[1] == 'P' ? t.paused : t.key;
+            if (name == nullptr)
+                elog(ERROR, "asyncmq: statement needs a table the layout does not have");
+            appendStringInfoString(&out, name);
+            s += 2;
+        } else {
+            appendStringInfoChar(&out, *s);
+        }
+    }
+    return out.data;
+}
+
+const Target *find(const Targets &targets, TableKind kind) {
+    for (int i = 0; i < targets.count; i++)
+        if (targets.items[i].kind == kind)
+            return &targets.items[i];
+    return nullptr;
+}
+
+const char *require(const Target *target) {
+    if (!OidIsValid(target->relid))
+        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE), errmsg("table %s does not exist", target->qualified),
+                        target->setting ? errdetail("%s is \"%s\".", target->setting,
+                                                    GetConfigOption(target->setting, false, false))
+                                        : 0,
+                        errhint("Make AsyncMQ's tables with SELECT asyncmq_install(), or check the asyncmq.* settings.")));
+    return target->qualified;
+}
+
+} // namespace
+
+void job_tables(JobTables *t) {
+    Targets targets;
+    read_targets(&targets);
+    resolve(&targets);
+    t->layout = targets.layout;
+    const Target *jobs = find(targets, TableKind::jobs);
+    t->jobs = require(jobs);
+    t->cancelled = require(find(targets, TableKind::cancelled_jobs));
+    const Target *paused = find(targets, TableKind::paused_queues);
+    t->paused = paused ? require(paused) : nullptr;
+    t->key = jobs->spec->nkey == 2 ? psprintf("%s, %s", jobs->spec->key[0], jobs->spec->key[1]) : jobs->spec->key[0];
+    t->cache_key = psprintf("%s|%s|%s|%s", layout_name(t->layout), t->jobs, t->cancelled, t->paused ? t->paused : "");
+}
+
+SPIPlanPtr plan(const JobTables &t, Stmt stmt) {
+    PlanSet *set = plan_sets;
+    while (set != nullptr && strcmp(set->key, t.cache_key) != 0)
+        set = set->next;
+    if (set == nullptr) {
+        set = (PlanSet *)MemoryContextAllocZero(TopMemoryContext, sizeof(PlanSet));
+        set->key = MemoryContextStrdup(TopMemoryContext, t.cache_key);
+        set->next = plan_sets;
+        plan_sets = set;
+    }
+    int i = static_cast<int>(stmt);
+    if (set->plans[i] != nullptr)
+        return set->plans[i];
+    const StmtSpec *spec = nullptr;
+    for (const StmtSpec &s : specs)
+        if (s.stmt == stmt)
+            spec = &s;
+    if (spec == nullptr)
+        elog(ERROR, "asyncmq: no SQL for statement %d", i);
+    const Oid *types = spec->types;
+    int nargs = spec->nargs;
+    if (stmt == Stmt::upsert) {
+        types = upsert_types;
+        nargs = lengthof(upsert_types);
+    }
+    char *sql = expand(spec->sql, t);
+    SPIPlanPtr p = SPI_prepare(sql, nargs, const_cast<Oid *>(types));
+    if (p == nullptr)
+        elog(ERROR, "asyncmq: SPI_prepare failed (%s): %s", SPI_result_code_string(SPI_result), sql);
+    if (SPI_keepplan(p) != 0)
+        elog(ERROR, "asyncmq: SPI_keepplan failed");
+    set->plans[i] = p;
+    return p;
+}
+
+uint64 run(SPIPlanPtr p, const Datum *values, const char *nulls, bool read_only, int expected) {
+    int rc = SPI_execute_plan(p, const_cast<Datum *>(values), nulls, read_only, 0);
+    if (rc != expected)
+        elog(ERROR, "asyncmq: SPI_execute_plan returned %s", SPI_result_code_string(rc));
+    return SPI_processed;
+}
+
+} // namespace asyncmq

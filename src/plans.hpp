@@ -1,0 +1,57 @@
+// The job lifecycle's statements: the tables they act on and their prepared plans, kept for the
+// session and keyed by the layout and the resolved table names.
+#pragma once
+
+#include "pg.hpp"
+
+#include "layout.hpp"
+
+namespace asyncmq {
+
+// Every statement of the lifecycle; plan() prepares each once per set of tables.
+enum class Stmt {
+    job_exists,     // $1 queue, $2 job id: a row in any status but cancelled
+    upsert,         // the payload of a new job, written as AsyncMQ's store upsert writes it
+    many_items,     // $1 jsonb array: the fields of each element of asyncmq_enqueue_many
+    queue_paused,   // $1 queue
+    dequeue,        // $1 queue, $2 max jobs, $3 now
+    lock_job,       // $1 queue, $2 job id: the row locked, with what fail needs
+    marked,         // $1 queue, $2 job id: a cancellation marker exists
+    delete_row,     // $1 row id
+    complete,       // $1 row id, $2 result
+    fail,           // $1 row id, $2 status, $3 retries, $4 error, $5 delay_until
+    resolve,        // $1 queue, $2 parent id: release the dependants
+    mark_cancelled, // $1 queue, $2 job id
+    cancel_active,  // $1 row id, $2 now (transaction start)
+    retry,          // $1 queue, $2 job id, $3 now
+    remove_job,     // $1 queue, $2 job id
+    remove_markers, // $1 queue, $2 job id
+    pause,          // $1 queue
+    resume,         // $1 queue
+    heartbeat,      // $1 queue, $2 job id, $3 time
+    promote,        // $1 queue, $2 now
+    stalled,        // $1 threshold (epoch seconds)
+    stats,          // $1 queue
+    count_
+};
+
+// The tables the lifecycle works on, as the asyncmq.* settings in force name them.
+struct JobTables {
+    Layout layout;
+    const char *jobs;      // quoted, schema-qualified
+    const char *cancelled; // quoted, schema-qualified
+    const char *paused;    // quoted, schema-qualified; nullptr before layout 0.9
+    const char *key;       // jobs table's unique key as ON CONFLICT names it
+    char *cache_key;       // what the plans depend on
+};
+
+// Reads the settings, resolves the tables and checks that they exist (ERROR 42P01 otherwise).
+void job_tables(JobTables *t);
+
+// The prepared plan of the statement for these tables; prepared on first use, then kept.
+SPIPlanPtr plan(const JobTables &t, Stmt stmt);
+
+// Runs a plan (SPI connected) and checks its result code; returns SPI_processed.
+uint64 run(SPIPlanPtr p, const Datum *values, const char *nulls, bool read_only, int expected);
+
+} // namespace asyncmq

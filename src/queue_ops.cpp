@@ -1,0 +1,664 @@
+// The job lifecycle as SQL functions (issue 4): enqueue, dequeue, complete, fail, cancel, retry,
+// remove, pause, heartbeat, promotion, stalled recovery, stats and dependencies, acting on
+// AsyncMQ's tables as AsyncMQ's Python backend does (contract §3 and §4, docs/lifecycle.md).
+//
+// Each function connects to SPI, runs the session's prepared plans (plans.cpp) and copies what it
+// returns out of SPI's memory before SPI_finish. Nothing here owns an object with a destructor.
+#include "pg.hpp"
+
+#include "jobs.hpp"
+#include "plans.hpp"
+
+#include <cmath>
+
+extern "C" {
+#include "utils/jsonb.h"
+#include "utils/timestamp.h"
+
+PG_FUNCTION_INFO_V1(asyncmq_enqueue);
+PG_FUNCTION_INFO_V1(asyncmq_enqueue_many);
+PG_FUNCTION_INFO_V1(asyncmq_dequeue);
+PG_FUNCTION_INFO_V1(asyncmq_complete);
+PG_FUNCTION_INFO_V1(asyncmq_complete_many);
+PG_FUNCTION_INFO_V1(asyncmq_fail);
+PG_FUNCTION_INFO_V1(asyncmq_cancel);
+PG_FUNCTION_INFO_V1(asyncmq_is_cancelled);
+PG_FUNCTION_INFO_V1(asyncmq_retry);
+PG_FUNCTION_INFO_V1(asyncmq_remove);
+PG_FUNCTION_INFO_V1(asyncmq_pause_queue);
+PG_FUNCTION_INFO_V1(asyncmq_resume_queue);
+PG_FUNCTION_INFO_V1(asyncmq_is_queue_paused);
+PG_FUNCTION_INFO_V1(asyncmq_heartbeat);
+PG_FUNCTION_INFO_V1(asyncmq_promote_delayed);
+PG_FUNCTION_INFO_V1(asyncmq_recover_stalled);
+PG_FUNCTION_INFO_V1(asyncmq_queue_stats);
+PG_FUNCTION_INFO_V1(asyncmq_resolve_dependency);
+PG_FUNCTION_INFO_V1(asyncmq_channel);
+}
+
+namespace asyncmq {
+namespace {
+
+// What asyncmq_enqueue and each element of asyncmq_enqueue_many describe.
+struct NewJob {
+    const char *job_id; // nullptr: generate a UUID
+    const char *task;
+    Datum args;
+    Datum kwargs;
+    int32 priority;
+    int32 max_retries;
+    bool has_backoff, has_ttl, has_delay;
+    double backoff, ttl, delay;
+    Datum depends_on; // text[]
+};
+
+// Between these two, statements run with pg_catalog alone on search_path: the tables are already
+// resolved and schema-qualified, so the caller's path is not needed, and no operator or function
+// of another schema can stand in for pg_catalog's, also when a cached plan is re-analysed. An
+// ERROR pops the override with the (sub)transaction.
+void spi_connect() {
+    int rc = SPI_connect();
+    if (rc != SPI_OK_CONNECT)
+        elog(ERROR, "asyncmq: SPI_connect returned %s", SPI_result_code_string(rc));
+    OverrideSearchPath *catalog_only = (OverrideSearchPath *)palloc0(sizeof(OverrideSearchPath));
+    catalog_only->addCatalog = true;
+    PushOverrideSearchPath(catalog_only);
+}
+
+void spi_finish() {
+    PopOverrideSearchPath();
+    int rc = SPI_finish();
+    if (rc != SPI_OK_FINISH)
+        elog(ERROR, "asyncmq: SPI_finish returned %s", SPI_result_code_string(rc));
+}
+
+const char *text_arg(FunctionCallInfo fcinfo, int i, const char *name) {
+    if (PG_ARGISNULL(i))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not be null", name)));
+    return text_to_cstring(PG_GETARG_TEXT_PP(i));
+}
+
+const char *queue_arg(FunctionCallInfo fcinfo, int i) {
+    const char *queue = text_arg(fcinfo, i, "queue");
+    if (queue[0] == '\0')
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("queue must not be empty"),
+                        errhint("Name the queue as AsyncMQ's Queue(name) does.")));
+    return queue;
+}
+
+// "" for asyncmq_enqueue, "jobs[3]: " for an element of asyncmq_enqueue_many.
+#define BAD_JOB(where, ...)                                                                                            \
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%s%s", where, psprintf(__VA_ARGS__))))
+
+void check_job(const NewJob &job, const char *where) {
+    if (job.task[0] == '\0')
+        BAD_JOB(where, "task must not be empty");
+    Jsonb *args = DatumGetJsonbP(job.args);
+    if (!JB_ROOT_IS_ARRAY(args) || JB_ROOT_IS_SCALAR(args))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%sargs must be a JSON array", where),
+                        errdetail("AsyncMQ passes args to the task as positional arguments."),
+                        errhint("Write args as '[1, 2]'::jsonb.")));
+    Jsonb *kwargs = DatumGetJsonbP(job.kwargs);
+    if (!JB_ROOT_IS_OBJECT(kwargs))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%skwargs must be a JSON object", where),
+                        errdetail("AsyncMQ passes kwargs to the task as keyword arguments."),
+                        errhint("Write kwargs as '{\"label\": \"sum\"}'::jsonb.")));
+    if (job.job_id != nullptr)
+        check_job_id(job.job_id, where);
+    if (job.max_retries < 0)
+        BAD_JOB(where, "max_retries must not be negative");
+    if (job.has_backoff && !(job.backoff >= 0 && std::isfinite(job.backoff)))
+        BAD_JOB(where, "backoff must be a finite number, 0 or more");
+    if (job.has_ttl && !(job.ttl >= 0 && std::isfinite(job.ttl)))
+        BAD_JOB(where, "ttl must be a finite number of seconds, 0 or more");
+    if (job.has_delay && !(job.delay >= 0 && std::isfinite(job.delay)))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("%sdelay must be a finite number of seconds, 0 or more", where),
+                        errhint("Pass delay => NULL for a job that may run at once.")));
+    ArrayType *deps = DatumGetArrayTypeP(job.depends_on);
+    if (ARR_NDIM(deps) > 1 || array_contains_nulls(deps))
+        BAD_JOB(where, "depends_on must be a one-dimensional array of job ids without nulls");
+}
+
+// Queue.add: a custom id that names a job (in any status but cancelled) returns that id and
+// writes nothing; otherwise AsyncMQ's upsert writes the payload Job.to_dict() would.
+char *enqueue_one(const JobTables &t, const char *queue, const NewJob &job, MemoryContext out) {
+    Datum values[13];
+    char nulls[13];
+    memset(nulls, ' ', sizeof nulls);
+    if (job.job_id != nullptr) {
+        // The lock AsyncMQ's Queue.add holds while it looks the id up (a session lock there).
+        Datum key = DirectFunctionCall1Coll(hashtext, DEFAULT_COLLATION_OID,
+                                            CStringGetTextDatum(psprintf("asyncmq:%s:job-id:%s", queue, job.job_id)));
+        DirectFunctionCall1(pg_advisory_xact_lock_int8, Int64GetDatum((int64)DatumGetInt32(key)));
+        Datum look[2] = {CStringGetTextDatum(queue), CStringGetTextDatum(job.job_id)};
+        if (run(plan(t, Stmt::job_exists), look, nullptr, false, SPI_OK_SELECT) > 0)
+            return MemoryContextStrdup(out, job.job_id);
+    }
+    double created = epoch_now();
+    const char *status = job.has_delay ? "delayed" : "waiting";
+    values[0] = CStringGetTextDatum(queue);
+    values[1] = job.job_id ? CStringGetTextDatum(job.job_id) : (nulls[1] = 'n', (Datum)0);
+    values[2] = CStringGetTextDatum(job.task);
+    values[3] = job.args;
+    values[4] = job.kwargs;
+    values[5] = Int32GetDatum(job.max_retries);
+    values[6] = job.has_backoff ? float_number(job.backoff) : (nulls[6] = 'n', (Datum)0);
+    values[7] = job.has_ttl ? int_or_float_number(job.ttl) : (nulls[7] = 'n', (Datum)0);
+    values[8] = float_number(created);
+    values[9] = CStringGetTextDatum(status);
+    values[10] = job.has_delay ? float_number(created + job.delay) : (nulls[10] = 'n', (Datum)0);
+    values[11] = Int32GetDatum(job.priority);
+    values[12] = job.depends_on;
+    if (run(plan(t, Stmt::upsert), values, nulls, false, SPI_OK_INSERT_RETURNING) != 1)
+        ereport(ERROR, (errcode(ERRCODE_UNIQUE_VIOLATION),
+                        errmsg("job id \"%s\" is taken by a job of another queue", job.job_id),
+                        errdetail("In AsyncMQ layout %s job ids are unique across all queues.", layout_name(t.layout)),
+                        errhint("Choose another job id, or let one be generated.")));
+    char *id = MemoryContextStrdup(out, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1));
+    SPI_freetuptable(SPI_tuptable); // a batch makes one a job
+    if (!job.has_delay)
+        wake_queue(queue);
+    return id;
+}
+
+// A row of the jobs table, locked for the rest of the transaction.
+struct LockedJob {
+    bool found;
+    int32 row;
+    char *status;
+    int32 retries;
+    int32 max_retries;
+    bool has_backoff;
+    double backoff;
+};
+
+LockedJob lock_job(const JobTables &t, const char *queue, const char *job_id) {
+    LockedJob job = {};
+    Datum args[2] = {CStringGetTextDatum(queue), CStringGetTextDatum(job_id)};
+    if (run(plan(t, Stmt::lock_job), args, nullptr, false, SPI_OK_SELECT) == 0)
+        return job;
+    HeapTuple tuple = SPI_tuptable->vals[0];
+    TupleDesc desc = SPI_tuptable->tupdesc;
+    bool isnull;
+    job.found = true;
+    job.row = DatumGetInt32(SPI_getbinval(tuple, desc, 1, &isnull));
+    job.status = SPI_getvalue(tuple, desc, 2);
+    job.retries = DatumGetInt32(SPI_getbinval(tuple, desc, 3, &isnull));
+    job.max_retries = DatumGetInt32(SPI_getbinval(tuple, desc, 4, &isnull));
+    char *backoff_type = SPI_getvalue(tuple, desc, 5);
+    if (backoff_type == nullptr) { // no backoff key: Job.from_dict's default
+        job.has_backoff = true;
+        job.backoff = 1.5;
+    } else if (strcmp(backoff_type, "number") == 0) {
+        job.has_backoff = true;
+        job.backoff = DatumGetFloat8(DirectFunctionCall1(float8in, CStringGetDatum(SPI_getvalue(tuple, desc, 6))));
+    }
+    return job;
+}
+
+// Read after the row lock, with a snapshot that sees every marker committed before it.
+bool is_marked(const JobTables &t, const char *queue, const char *job_id) {
+    Datum args[2] = {CStringGetTextDatum(queue), CStringGetTextDatum(job_id)};
+    run(plan(t, Stmt::marked), args, nullptr, false, SPI_OK_SELECT);
+    bool isnull;
+    return DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+}
+
+void delete_row(const JobTables &t, int32 row) {
+    Datum args[1] = {Int32GetDatum(row)};
+    run(plan(t, Stmt::delete_row), args, nullptr, false, SPI_OK_DELETE);
+}
+
+// The lifecycle calls' common start: the job locked and active, or false. A job with a
+// cancellation marker loses its row instead, as in AsyncMQ (fixture 09).
+bool lock_active(const JobTables &t, const char *queue, const char *job_id, LockedJob *job) {
+    *job = lock_job(t, queue, job_id);
+    if (!job->found)
+        return false;
+    if (is_marked(t, queue, job_id)) {
+        delete_row(t, job->row);
+        return false;
+    }
+    return strcmp(job->status, "active") == 0;
+}
+
+int64 resolve_dependency(const JobTables &t, const char *queue, const char *parent) {
+    Datum args[2] = {CStringGetTextDatum(queue), CStringGetTextDatum(parent)};
+    uint64 n = run(plan(t, Stmt::resolve), args, nullptr, false, SPI_OK_UPDATE_RETURNING);
+    int64 released = 0;
+    for (uint64 i = 0; i < n; i++) {
+        bool isnull;
+        if (DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull)))
+            released++;
+    }
+    if (released > 0)
+        wake_queue(queue);
+    return released;
+}
+
+bool complete_one(const JobTables &t, const char *queue, const char *job_id, Datum result, bool result_null) {
+    LockedJob job;
+    if (!lock_active(t, queue, job_id, &job))
+        return false;
+    Datum args[2] = {Int32GetDatum(job.row), result};
+    char nulls[2] = {' ', result_null ? 'n' : ' '};
+    run(plan(t, Stmt::complete), args, nulls, false, SPI_OK_UPDATE);
+    resolve_dependency(t, queue, job_id);
+    return true;
+}
+
+void require_paused_table(const JobTables &t, const char *function) {
+    if (t.paused == nullptr)
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                        errmsg("%s needs AsyncMQ layout 0.9 or later", function),
+                        errdetail("asyncmq.layout is %s, whose tables have no paused queues table.",
+                                  layout_name(t.layout)),
+                        errhint("Set asyncmq.layout to 0.9 or later and run asyncmq_install().")));
+}
+
+bool queue_paused(const JobTables &t, const char *queue) {
+    if (t.paused == nullptr)
+        return false;
+    Datum args[1] = {CStringGetTextDatum(queue)};
+    run(plan(t, Stmt::queue_paused), args, nullptr, true, SPI_OK_SELECT);
+    bool isnull;
+    return DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+}
+
+// Sends each row's jsonb (column col) to the function's result set.
+void return_rows(ReturnSetInfo *rsinfo, int ncols) {
+    for (uint64 i = 0; i < SPI_processed; i++) {
+        Datum values[2];
+        bool nulls[2];
+        for (int c = 0; c < ncols; c++)
+            values[c] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, c + 1, &nulls[c]);
+        tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+    }
+}
+
+double number_field(const char *type, const char *text, const char *where, const char *key) {
+    if (strcmp(type, "number") != 0)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%s%s must be a number", where, key)));
+    return DatumGetFloat8(DirectFunctionCall1(float8in, CStringGetDatum(text)));
+}
+
+int32 int_field(const char *type, const char *text, const char *where, const char *key) {
+    double v = number_field(type, text, where, key);
+    if (v != std::trunc(v) || strpbrk(text, ".eE") != nullptr || v < PG_INT32_MIN || v > PG_INT32_MAX)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%s%s must be an integer", where, key),
+                        errdetail("AsyncMQ reads %s with an integer cast; %s would make it fail.", key, text)));
+    return (int32)v;
+}
+
+} // namespace
+} // namespace asyncmq
+
+using namespace asyncmq;
+
+extern "C" Datum asyncmq_enqueue(PG_FUNCTION_ARGS) {
+    NewJob job = {};
+    const char *queue = queue_arg(fcinfo, 0);
+    job.task = text_arg(fcinfo, 1, "task");
+    if (PG_ARGISNULL(2) || PG_ARGISNULL(3))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("args and kwargs must not be null"),
+                        errhint("Pass '[]' and '{}' for a task that takes no arguments.")));
+    job.args = PG_GETARG_DATUM(2);
+    job.kwargs = PG_GETARG_DATUM(3);
+    job.job_id = PG_ARGISNULL(4) ? nullptr : text_to_cstring(PG_GETARG_TEXT_PP(4));
+    if (PG_ARGISNULL(5) || PG_ARGISNULL(6))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("priority and max_retries must not be null")));
+    job.priority = PG_GETARG_INT32(5);
+    job.max_retries = PG_GETARG_INT32(6);
+    if ((job.has_backoff = !PG_ARGISNULL(7)))
+        job.backoff = PG_GETARG_FLOAT8(7);
+    if ((job.has_ttl = !PG_ARGISNULL(8)))
+        job.ttl = PG_GETARG_FLOAT8(8);
+    if ((job.has_delay = !PG_ARGISNULL(9)))
+        job.delay = PG_GETARG_FLOAT8(9);
+    job.depends_on = PG_ARGISNULL(10) ? PointerGetDatum(construct_empty_array(TEXTOID)) : PG_GETARG_DATUM(10);
+    check_job(job, "");
+
+    MemoryContext caller = CurrentMemoryContext;
+    JobTables t;
+    job_tables(&t);
+    spi_connect();
+    char *id = enqueue_one(t, queue, job, caller);
+    spi_finish();
+    PG_RETURN_TEXT_P(cstring_to_text(id));
+}
+
+extern "C" Datum asyncmq_enqueue_many(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    if (PG_ARGISNULL(1))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("jobs must not be null")));
+    Jsonb *jobs = PG_GETARG_JSONB_P(1);
+    if (!JB_ROOT_IS_ARRAY(jobs) || JB_ROOT_IS_SCALAR(jobs))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("jobs must be a JSON array of objects"),
+                        errhint("Write jobs as '[{\"task\": \"app.tasks.add\", \"args\": [1, 2]}]'::jsonb.")));
+    InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+    ReturnSetInfo *rsinfo = (ReturnSetInfo *)fcinfo->resultinfo;
+    MemoryContext caller = CurrentMemoryContext;
+    JobTables t;
+    job_tables(&t);
+    spi_connect();
+    Datum arg[1] = {JsonbPGetDatum(jobs)};
+    uint64 n = run(plan(t, Stmt::many_items), arg, nullptr, false, SPI_OK_SELECT);
+    SPITupleTable *items = SPI_tuptable;
+    // Every element is checked before the first is written.
+    NewJob *parsed = (NewJob *)palloc0(sizeof(NewJob) * (n > 0 ? n : 1));
+    for (uint64 i = 0; i < n; i++) {
+        HeapTuple tuple = items->vals[i];
+        TupleDesc desc = items->tupdesc;
+        auto text = [&](int col) { return SPI_getvalue(tuple, desc, col); };
+        auto type = [&](int col) {
+            const char *ty = SPI_getvalue(tuple, desc, col);
+            return ty == nullptr || strcmp(ty, "null") == 0 ? (const char *)nullptr : ty;
+        };
+        const char *where = psprintf("jobs[%s]: ", text(1));
+        if (strcmp(text(2), "object") != 0)
+            ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%sa job must be a JSON object", where)));
+        if (text(3) != nullptr)
+            ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%sunknown key: %s", where, text(3)),
+                            errhint("The keys are task, args, kwargs, job_id, priority, max_retries, backoff, ttl, "
+                                    "delay and depends_on.")));
+        NewJob &job = parsed[i];
+        if (type(4) == nullptr || strcmp(type(4), "string") != 0)
+            ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%stask must be a string", where)));
+        job.task = text(5);
+        bool isnull;
+        Datum args = SPI_getbinval(tuple, desc, 6, &isnull);
+        job.args = isnull ? DirectFunctionCall1(jsonb_in, CStringGetDatum("[]")) : args;
+        Datum kwargs = SPI_getbinval(tuple, desc, 7, &isnull);
+        job.kwargs = isnull ? DirectFunctionCall1(jsonb_in, CStringGetDatum("{}")) : kwargs;
+        if (type(8) != nullptr && strcmp(type(8), "string") != 0)
+            ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%sjob_id must be a string", where)));
+        job.job_id = type(8) ? text(9) : nullptr;
+        job.priority = type(10) ? int_field(type(10), text(11), where, "priority") : 5;
+        job.max_retries = type(12) ? int_field(type(12), text(13), where, "max_retries") : 0;
+        if ((job.has_backoff = type(14) != nullptr))
+            job.backoff = number_field(type(14), text(15), where, "backoff");
+        if ((job.has_ttl = type(16) != nullptr))
+            job.ttl = number_field(type(16), text(17), where, "ttl");
+        if ((job.has_delay = type(18) != nullptr))
+            job.delay = number_field(type(18), text(19), where, "delay");
+        if (type(20) == nullptr) {
+            job.depends_on = PointerGetDatum(construct_empty_array(TEXTOID));
+        } else {
+            Datum strings = SPI_getbinval(tuple, desc, 22, &isnull);
+            if (strcmp(type(20), "array") != 0 || !DatumGetBool(strings))
+                ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                                errmsg("%sdepends_on must be a JSON array of job ids (strings)", where)));
+            job.depends_on = SPI_getbinval(tuple, desc, 21, &isnull);
+        }
+        check_job(job, where);
+    }
+    for (uint64 i = 0; i < n; i++) {
+        Datum id = CStringGetTextDatum(enqueue_one(t, queue, parsed[i], caller));
+        bool isnull = false;
+        tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &id, &isnull);
+    }
+    spi_finish();
+    return (Datum)0;
+}
+
+extern "C" Datum asyncmq_dequeue(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    if (PG_ARGISNULL(1))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("max_jobs must not be null")));
+    if (PG_GETARG_INT32(1) < 0)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("max_jobs must be 0 or more")));
+    int32 max_jobs = PG_GETARG_INT32(1);
+    InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+    ReturnSetInfo *rsinfo = (ReturnSetInfo *)fcinfo->resultinfo;
+    JobTables t;
+    job_tables(&t);
+    spi_connect();
+    if (max_jobs > 0 && !queue_paused(t, queue)) {
+        Datum args[3] = {CStringGetTextDatum(queue), Int32GetDatum(max_jobs), float_number(epoch_now())};
+        run(plan(t, Stmt::dequeue), args, nullptr, false, SPI_OK_SELECT);
+        return_rows(rsinfo, 1);
+    }
+    spi_finish();
+    return (Datum)0;
+}
+
+extern "C" Datum asyncmq_complete(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    const char *job_id = text_arg(fcinfo, 1, "job_id");
+    JobTables t;
+    job_tables(&t);
+    spi_connect();
+    bool done = complete_one(t, queue, job_id, PG_ARGISNULL(2) ? (Datum)0 : PG_GETARG_DATUM(2), PG_ARGISNULL(2));
+    spi_finish();
+    PG_RETURN_BOOL(done);
+}
+
+extern "C" Datum asyncmq_complete_many(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    if (PG_ARGISNULL(1))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("job_ids must not be null")));
+    Datum *ids;
+    bool *id_nulls;
+    int n;
+    deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), TEXTOID, -1, false, TYPALIGN_INT, &ids, &id_nulls, &n);
+    JobTables t;
+    job_tables(&t);
+    spi_connect();
+    int32 done = 0;
+    for (int i = 0; i < n; i++)
+        if (!id_nulls[i] &&
+            complete_one(t, queue, TextDatumGetCString(ids[i]), PG_ARGISNULL(2) ? (Datum)0 : PG_GETARG_DATUM(2),
+                         PG_ARGISNULL(2)))
+            done++;
+    spi_finish();
+    PG_RETURN_INT32(done);
+}
+
+// The worker's failure path: retries + 1; over max_retries the job fails, otherwise it waits
+// backoff ** retries seconds (0 without a backoff) as a delayed job.
+extern "C" Datum asyncmq_fail(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    const char *job_id = text_arg(fcinfo, 1, "job_id");
+    JobTables t;
+    job_tables(&t);
+    spi_connect();
+    LockedJob job;
+    const char *status = nullptr;
+    if (lock_active(t, queue, job_id, &job)) {
+        int32 retries = job.retries + 1;
+        bool failed = retries > job.max_retries;
+        status = failed ? "failed" : "delayed";
+        Datum args[5] = {Int32GetDatum(job.row), CStringGetTextDatum(status), Int32GetDatum(retries),
+                         PG_ARGISNULL(2) ? (Datum)0 : PG_GETARG_DATUM(2), (Datum)0};
+        char nulls[5] = {' ', ' ', ' ', PG_ARGISNULL(2) ? 'n' : ' ', failed ? 'n' : ' '};
+        if (!failed)
+            args[4] = float_number(epoch_now() + (job.has_backoff ? std::pow(job.backoff, retries) : 0.0));
+        run(plan(t, Stmt::fail), args, nulls, false, SPI_OK_UPDATE);
+    }
+    spi_finish();
+    if (status == nullptr)
+        PG_RETURN_NULL();
+    PG_RETURN_TEXT_P(cstring_to_text(status));
+}
+
+// cancel_job: the marker always; a waiting or delayed job is deleted, an active one marked
+// cancelled for its worker to see. The row is locked first, so that a concurrent dequeue,
+// complete or fail either finishes before (and the cancel sees its result) or waits.
+extern "C" Datum asyncmq_cancel(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    const char *job_id = text_arg(fcinfo, 1, "job_id");
+    JobTables t;
+    job_tables(&t);
+    spi_connect();
+    LockedJob job = lock_job(t, queue, job_id);
+    Datum args[2] = {CStringGetTextDatum(queue), CStringGetTextDatum(job_id)};
+    run(plan(t, Stmt::mark_cancelled), args, nullptr, false, SPI_OK_INSERT);
+    if (job.found && (strcmp(job.status, "waiting") == 0 || strcmp(job.status, "delayed") == 0)) {
+        delete_row(t, job.row);
+    } else if (job.found && strcmp(job.status, "active") == 0) {
+        Datum cancel[2] = {Int32GetDatum(job.row), float_number(epoch_transaction_start())};
+        run(plan(t, Stmt::cancel_active), cancel, nullptr, false, SPI_OK_UPDATE);
+    }
+    spi_finish();
+    PG_RETURN_BOOL(true);
+}
+
+extern "C" Datum asyncmq_is_cancelled(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    const char *job_id = text_arg(fcinfo, 1, "job_id");
+    JobTables t;
+    job_tables(&t);
+    spi_connect();
+    bool marked = is_marked(t, queue, job_id);
+    spi_finish();
+    PG_RETURN_BOOL(marked);
+}
+
+extern "C" Datum asyncmq_retry(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    const char *job_id = text_arg(fcinfo, 1, "job_id");
+    JobTables t;
+    job_tables(&t);
+    spi_connect();
+    Datum args[3] = {CStringGetTextDatum(queue), CStringGetTextDatum(job_id), float_number(epoch_now())};
+    bool done = run(plan(t, Stmt::retry), args, nullptr, false, SPI_OK_UPDATE_RETURNING) > 0;
+    if (done)
+        wake_queue(queue);
+    spi_finish();
+    PG_RETURN_BOOL(done);
+}
+
+extern "C" Datum asyncmq_remove(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    const char *job_id = text_arg(fcinfo, 1, "job_id");
+    JobTables t;
+    job_tables(&t);
+    spi_connect();
+    Datum args[2] = {CStringGetTextDatum(queue), CStringGetTextDatum(job_id)};
+    bool removed = run(plan(t, Stmt::remove_job), args, nullptr, false, SPI_OK_DELETE) > 0;
+    run(plan(t, Stmt::remove_markers), args, nullptr, false, SPI_OK_DELETE);
+    spi_finish();
+    PG_RETURN_BOOL(removed);
+}
+
+extern "C" Datum asyncmq_pause_queue(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    JobTables t;
+    job_tables(&t);
+    require_paused_table(t, "asyncmq_pause_queue()");
+    spi_connect();
+    Datum args[1] = {CStringGetTextDatum(queue)};
+    run(plan(t, Stmt::pause), args, nullptr, false, SPI_OK_INSERT);
+    spi_finish();
+    PG_RETURN_VOID();
+}
+
+extern "C" Datum asyncmq_resume_queue(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    JobTables t;
+    job_tables(&t);
+    require_paused_table(t, "asyncmq_resume_queue()");
+    spi_connect();
+    Datum args[1] = {CStringGetTextDatum(queue)};
+    bool resumed = run(plan(t, Stmt::resume), args, nullptr, false, SPI_OK_DELETE) > 0;
+    if (resumed)
+        wake_queue(queue); // its waiting jobs may run again
+    spi_finish();
+    PG_RETURN_VOID();
+}
+
+extern "C" Datum asyncmq_is_queue_paused(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    JobTables t;
+    job_tables(&t);
+    spi_connect();
+    bool paused = queue_paused(t, queue);
+    spi_finish();
+    PG_RETURN_BOOL(paused);
+}
+
+extern "C" Datum asyncmq_heartbeat(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    const char *job_id = text_arg(fcinfo, 1, "job_id");
+    double at = PG_ARGISNULL(2) ? epoch_now() : PG_GETARG_FLOAT8(2);
+    Datum stamp = float_number(at);
+    JobTables t;
+    job_tables(&t);
+    spi_connect();
+    Datum args[3] = {CStringGetTextDatum(queue), CStringGetTextDatum(job_id), stamp};
+    bool found = run(plan(t, Stmt::heartbeat), args, nullptr, false, SPI_OK_UPDATE) > 0;
+    spi_finish();
+    PG_RETURN_BOOL(found);
+}
+
+extern "C" Datum asyncmq_promote_delayed(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+    ReturnSetInfo *rsinfo = (ReturnSetInfo *)fcinfo->resultinfo;
+    JobTables t;
+    job_tables(&t);
+    spi_connect();
+    Datum args[2] = {CStringGetTextDatum(queue), float_number(epoch_now())};
+    if (run(plan(t, Stmt::promote), args, nullptr, false, SPI_OK_SELECT) > 0)
+        wake_queue(queue);
+    return_rows(rsinfo, 1);
+    spi_finish();
+    return (Datum)0;
+}
+
+extern "C" Datum asyncmq_recover_stalled(PG_FUNCTION_ARGS) {
+    if (PG_ARGISNULL(0))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("older_than must not be null")));
+    double seconds = DatumGetFloat8(
+        DirectFunctionCall2(interval_part, CStringGetTextDatum("epoch"), PG_GETARG_DATUM(0)));
+    if (seconds < 0)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("older_than must not be negative"),
+                        errhint("Pass how long a job may go without a heartbeat, such as '60 seconds'.")));
+    InitMaterializedSRF(fcinfo, 0);
+    ReturnSetInfo *rsinfo = (ReturnSetInfo *)fcinfo->resultinfo;
+    JobTables t;
+    job_tables(&t);
+    spi_connect();
+    Datum args[1] = {Float8GetDatum(epoch_now() - seconds)};
+    uint64 n = run(plan(t, Stmt::stalled), args, nullptr, false, SPI_OK_SELECT);
+    for (uint64 i = 0; i < n; i++)
+        wake_queue(SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1));
+    return_rows(rsinfo, 2);
+    spi_finish();
+    return (Datum)0;
+}
+
+extern "C" Datum asyncmq_queue_stats(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    TupleDesc desc;
+    if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE)
+        elog(ERROR, "asyncmq: return type must be a row type");
+    desc = BlessTupleDesc(desc);
+    JobTables t;
+    job_tables(&t);
+    spi_connect();
+    Datum args[1] = {CStringGetTextDatum(queue)};
+    run(plan(t, Stmt::stats), args, nullptr, true, SPI_OK_SELECT);
+    Datum values[8];
+    bool nulls[8];
+    for (int i = 0; i < 8; i++)
+        values[i] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, i + 1, &nulls[i]);
+    spi_finish(); // the counts are int8, passed by value
+    PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}
+
+extern "C" Datum asyncmq_resolve_dependency(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    const char *parent = text_arg(fcinfo, 1, "parent_id");
+    JobTables t;
+    job_tables(&t);
+    spi_connect();
+    int64 released = resolve_dependency(t, queue, parent);
+    spi_finish();
+    PG_RETURN_INT32((int32)released);
+}
+
+extern "C" Datum asyncmq_channel(PG_FUNCTION_ARGS) {
+    PG_RETURN_TEXT_P(cstring_to_text(queue_channel(queue_arg(fcinfo, 0))));
+}

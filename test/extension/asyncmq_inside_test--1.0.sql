@@ -1,0 +1,1 @@
+SELECT asyncmq_install();
