@@ -40,6 +40,8 @@ expect_match "bench smoke: the backlog curve has (b) at 1000 and 10000 waiting j
     "^${rows[b]} +[0-9.]+ \(1\.00x\) +[0-9.]+ \([0-9.]+x\)" "$out"
 expect_match "bench smoke: the backlog curve has (b+i) at 1000 and 10000 waiting jobs" \
     "^${rows[b+i]} +[0-9.]+ \(1\.00x\) +[0-9.]+ \([0-9.]+x\)" "$out"
+expect_match "bench smoke: the backlog curve has (b+i) under a generic plan at 1000 and 10000 waiting jobs" \
+    '^\(b\+i\) under a generic plan +[0-9.]+ \(1\.00x\) +[0-9.]+ \([0-9.]+x\)' "$out"
 expect_match "bench smoke: the targets are printed" '^Targets' "$out"
 echo "# bench smoke took $elapsed s (not asserted: wall time depends on the machine's load)"
 printf '%s\n' "$out" | sed 's/^/# /'
