@@ -120,7 +120,9 @@ const StmtSpec specs[] = {
      {INT4OID, TEXTOID, INT4OID, TEXTOID, NUMERICOID}},
     // resolve_dependency: the parent leaves each list; an emptied list loses its key and the job
     // becomes waiting. A plain UPDATE, so concurrent resolutions of two parents of one child
-    // serialize on the row and each sees the other's result.
+    // serialize on the row and each sees the other's result. Only jobs that can still wait are
+    // read (dequeue takes no job whose list is not empty, so a finished job holds no dependency):
+    // the status index then bounds the scan by the queue's backlog, not by its history.
     {Stmt::resolve,
      "UPDATE {J} AS j SET "
      "status = CASE WHEN (j.data->'depends_on') - $2 = '[]'::pg_catalog.jsonb THEN 'waiting' ELSE j.status END, "
@@ -128,8 +130,8 @@ const StmtSpec specs[] = {
      "data = CASE WHEN (j.data->'depends_on') - $2 = '[]'::pg_catalog.jsonb "
      "  THEN (j.data - 'depends_on') || '{\"status\": \"waiting\"}'::pg_catalog.jsonb "
      "  ELSE j.data || pg_catalog.jsonb_build_object('depends_on', (j.data->'depends_on') - $2) END "
-     "WHERE j.queue_name = $1 AND pg_catalog.jsonb_typeof(j.data->'depends_on') = 'array' "
-     "AND (j.data->'depends_on') ? $2 "
+     "WHERE j.queue_name = $1 AND j.status IN ('waiting', 'delayed') "
+     "AND pg_catalog.jsonb_typeof(j.data->'depends_on') = 'array' AND (j.data->'depends_on') ? $2 "
      "RETURNING j.status = 'waiting' AND NOT (j.data ? 'depends_on')",
      2,
      {TEXTOID, TEXTOID}},
