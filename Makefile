@@ -17,7 +17,7 @@ OBJS += src/job_rules.o src/jobs.o src/plans.o src/queue_ops.o src/cron.o
 REGRESS += fixtures_enqueue fixtures_dequeue fixtures_complete_fail fixtures_cancel fixtures_stalled \
            fixtures_dependencies enqueue dequeue lifecycle layouts_lifecycle lifecycle_examples \
            fixtures_expire fixtures_workers fixtures_repeatables cron fixtures_internal
-ISOLATION += dequeue_concurrent cancel_race stalled_complete wakeups enqueue_concurrent
+ISOLATION += dequeue_concurrent cancel_race stalled_complete wakeups enqueue_concurrent repeatables_concurrent
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)

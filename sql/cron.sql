@@ -48,7 +48,8 @@ SET TimeZone = 'UTC';
 SELECT asyncmq_cron_next('* * * * *') > now() AS after_now, asyncmq_cron_next(NULL) IS NULL AS null_cron,
        asyncmq_cron_next('* * * * *', NULL) IS NULL AS null_after;
 
--- What the parser refuses (22023), each with the reason.
+-- What the parser refuses (22023), each with the reason: among them the names, L and # that some
+-- cron dialects read.
 SELECT asyncmq_cron_next('* * * *', '2026-01-01');
 \echo :LAST_ERROR_SQLSTATE
 SELECT asyncmq_cron_next('0 * * * * *', '2026-01-01');
@@ -78,6 +79,12 @@ SELECT asyncmq_cron_next('0 0 * * MON', '2026-01-01');
 SELECT asyncmq_cron_next('0 0 ? * *', '2026-01-01');
 \echo :LAST_ERROR_SQLSTATE
 SELECT asyncmq_cron_next('99999 * * * *', '2026-01-01');
+\echo :LAST_ERROR_SQLSTATE
+SELECT asyncmq_cron_next('0 0 * * 1#2', '2026-01-01');
+\echo :LAST_ERROR_SQLSTATE
+SELECT asyncmq_cron_next('0 0 L * *', '2026-01-01');
+\echo :LAST_ERROR_SQLSTATE
+SELECT asyncmq_cron_next('*-5 * * * *', '2026-01-01');
 \echo :LAST_ERROR_SQLSTATE
 SELECT asyncmq_cron_next('0 0 30 2 *', '2026-01-01');
 \echo :LAST_ERROR_SQLSTATE

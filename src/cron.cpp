@@ -18,11 +18,11 @@ bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-// Reads a number of at most 4 digits; false when there is none.
+// Reads a number of at most 9 digits (the caller checks its range); false when there is none.
 bool read_int(const char **s, const char *end, int *out) {
     int n = 0, digits = 0;
     for (; *s < end && **s >= '0' && **s <= '9'; ++*s) {
-        if (++digits > 4)
+        if (++digits > 9)
             return false;
         n = n * 10 + (**s - '0');
     }
@@ -71,8 +71,8 @@ bool parse_field(const char *begin, const char *end, const Field &f, std::uint64
                 hi = f.max; // "a/n": from a to the field's maximum, as croniter reads it
         }
         if (s < end && *s != ',') {
-            std::snprintf(problem, problem_size, "The %s field \"%.*s\" has \"%c\" where a digit, -, /, * or , is expected.",
-                          f.name, static_cast<int>(end - begin), begin, *s);
+            std::snprintf(problem, problem_size, "The %s field \"%.*s\" has an unexpected \"%c\".", f.name,
+                          static_cast<int>(end - begin), begin, *s);
             return false;
         }
         if (lo < f.min || hi > f.max || lo > hi) {
