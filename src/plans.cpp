@@ -51,7 +51,8 @@ const StmtSpec specs[] = {
      "SELECT e.ord::pg_catalog.int4, pg_catalog.jsonb_typeof(e.v), "
      "(SELECT pg_catalog.string_agg(k, ', ' ORDER BY k) FROM pg_catalog.jsonb_object_keys("
      "  CASE WHEN pg_catalog.jsonb_typeof(e.v) = 'object' THEN e.v ELSE '{}'::pg_catalog.jsonb END) AS k "
-     "  WHERE k <> ALL ('{task,args,kwargs,job_id,priority,max_retries,backoff,ttl,delay,depends_on}'::pg_catalog.text[])), "
+     "  WHERE k <> ALL "
+     "('{task,args,kwargs,job_id,priority,max_retries,backoff,ttl,delay,depends_on}'::pg_catalog.text[])), "
      "pg_catalog.jsonb_typeof(e.v->'task'), e.v->>'task', e.v->'args', e.v->'kwargs', "
      "pg_catalog.jsonb_typeof(e.v->'job_id'), e.v->>'job_id', "
      "pg_catalog.jsonb_typeof(e.v->'priority'), e.v->>'priority', "
@@ -98,7 +99,9 @@ const StmtSpec specs[] = {
      "FROM {J} AS j WHERE j.queue_name = $1 AND j.job_id = $2 FOR UPDATE OF j",
      2,
      {TEXTOID, TEXTOID}},
-    {Stmt::marked, "SELECT EXISTS (SELECT 1 FROM {C} AS c WHERE c.queue_name = $1 AND c.job_id = $2)", 2,
+    {Stmt::marked,
+     "SELECT EXISTS (SELECT 1 FROM {C} AS c WHERE c.queue_name = $1 AND c.job_id = $2)",
+     2,
      {TEXTOID, TEXTOID}},
     {Stmt::delete_row, "DELETE FROM {J} AS j WHERE j.id = $1", 1, {INT4OID}},
     // complete_active_job as the worker's success path leaves it: status, result, delay_until null
@@ -110,6 +113,23 @@ const StmtSpec specs[] = {
      "WHERE j.id = $1",
      2,
      {INT4OID, JSONBOID}},
+    // asyncmq_complete_many in one statement: the rows locked in id order (so two calls with the
+    // same ids in other orders cannot deadlock), a job with a cancellation marker deleted, the
+    // active ones completed as Stmt::complete does; returns the completed ids.
+    {Stmt::complete_many,
+     "WITH locked AS ("
+     "  SELECT j.id, j.status, EXISTS (SELECT 1 FROM {C} AS c "
+     "    WHERE c.queue_name = j.queue_name AND c.job_id = j.job_id) AS marked "
+     "  FROM {J} AS j WHERE j.queue_name = $1 AND j.job_id = ANY ($2) ORDER BY j.id FOR UPDATE OF j), "
+     "gone AS (DELETE FROM {J} AS j USING locked AS l WHERE j.id = l.id AND l.marked), "
+     "done AS ("
+     "  UPDATE {J} AS j SET status = 'completed', delay_until = NULL, updated_at = pg_catalog.now(), "
+     "  data = (j.data - 'heartbeat') || pg_catalog.jsonb_build_object('status', 'completed', 'result', $3, "
+     "  'delay_until', NULL, 'last_attempt', j.data->'active_since') "
+     "  FROM locked AS l WHERE j.id = l.id AND NOT l.marked AND l.status = 'active' RETURNING j.job_id) "
+     "SELECT pg_catalog.array_agg(d.job_id) FROM done AS d",
+     3,
+     {TEXTOID, TEXTARRAYOID, JSONBOID}},
     // retry_active_job (status delayed, a run time in data and column) or fail_active_job.
     {Stmt::fail,
      "UPDATE {J} AS j SET status = $2, delay_until = $5::pg_catalog.float8, updated_at = pg_catalog.now(), "
@@ -131,11 +151,13 @@ const StmtSpec specs[] = {
      "  THEN (j.data - 'depends_on') || '{\"status\": \"waiting\"}'::pg_catalog.jsonb "
      "  ELSE j.data || pg_catalog.jsonb_build_object('depends_on', (j.data->'depends_on') - $2) END "
      "WHERE j.queue_name = $1 AND j.status IN ('waiting', 'delayed') "
-     "AND pg_catalog.jsonb_typeof(j.data->'depends_on') = 'array' AND (j.data->'depends_on') ? $2 "
+     "AND pg_catalog.jsonb_typeof(j.data->'depends_on') = 'array' AND (j.data->'depends_on') ?| $2 "
      "RETURNING j.status = 'waiting' AND NOT (j.data ? 'depends_on')",
      2,
-     {TEXTOID, TEXTOID}},
-    {Stmt::mark_cancelled, "INSERT INTO {C} AS c (queue_name, job_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", 2,
+     {TEXTOID, TEXTARRAYOID}},
+    {Stmt::mark_cancelled,
+     "INSERT INTO {C} AS c (queue_name, job_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+     2,
      {TEXTOID, TEXTOID}},
     {Stmt::cancel_active,
      "UPDATE {J} AS j SET status = 'cancelled', delay_until = NULL, updated_at = pg_catalog.now(), "
@@ -148,7 +170,8 @@ const StmtSpec specs[] = {
     {Stmt::retry,
      "UPDATE {J} AS j SET status = 'waiting', updated_at = pg_catalog.now(), "
      "data = (j.data - 'result' - 'last_error' - 'error_traceback' - 'failed_at' - 'completed_at') "
-     "  || pg_catalog.jsonb_build_object('status', 'waiting', 'delay_until', NULL, 'updated_at', $3::pg_catalog.numeric) "
+     "  || pg_catalog.jsonb_build_object('status', 'waiting', 'delay_until', NULL, 'updated_at', "
+     "$3::pg_catalog.numeric) "
      "WHERE j.queue_name = $1 AND j.job_id = $2 AND j.status IS DISTINCT FROM 'active' RETURNING j.id",
      3,
      {TEXTOID, TEXTOID, NUMERICOID}},
@@ -268,7 +291,9 @@ const StmtSpec specs[] = {
      "ON CONFLICT (queue_name, job_def) DO UPDATE SET next_run = EXCLUDED.next_run, paused = false",
      3,
      {TEXTOID, JSONBOID, FLOAT8OID}},
-    {Stmt::rep_pause, "UPDATE {R} AS r SET paused = true WHERE r.queue_name = $1 AND r.job_def = $2", 2,
+    {Stmt::rep_pause,
+     "UPDATE {R} AS r SET paused = true WHERE r.queue_name = $1 AND r.job_def = $2",
+     2,
      {TEXTOID, JSONBOID}},
     {Stmt::rep_resume,
      "UPDATE {R} AS r SET paused = false, next_run = pg_catalog.to_timestamp($3) "
@@ -282,7 +307,7 @@ const StmtSpec specs[] = {
      {TEXTOID}},
 };
 
-const Oid upsert_types[] = {TEXTOID,    TEXTOID,    TEXTOID, JSONBOID,   JSONBOID, INT4OID,       NUMERICOID,
+const Oid upsert_types[] = {TEXTOID,    TEXTOID,    TEXTOID, JSONBOID,   JSONBOID, INT4OID,     NUMERICOID,
                             NUMERICOID, NUMERICOID, TEXTOID, NUMERICOID, INT4OID,  TEXTARRAYOID};
 
 struct PlanSet {
@@ -324,11 +349,12 @@ const Target *find(const Targets &targets, TableKind kind) {
 
 const char *require(const Target *target) {
     if (!OidIsValid(target->relid))
-        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE), errmsg("table %s does not exist", target->qualified),
-                        target->setting ? errdetail("%s is \"%s\".", target->setting,
-                                                    GetConfigOption(target->setting, false, false))
-                                        : 0,
-                        errhint("Make AsyncMQ's tables with SELECT asyncmq_install(), or check the asyncmq.* settings.")));
+        ereport(ERROR,
+                (errcode(ERRCODE_UNDEFINED_TABLE), errmsg("table %s does not exist", target->qualified),
+                 target->setting
+                     ? errdetail("%s is \"%s\".", target->setting, GetConfigOption(target->setting, false, false))
+                     : 0,
+                 errhint("Make AsyncMQ's tables with SELECT asyncmq_install(), or check the asyncmq.* settings.")));
     return target->qualified;
 }
 
@@ -346,9 +372,10 @@ OptionalTable optional(const Target *target) {
 
 void require_table(const OptionalTable &table) {
     if (!table.exists)
-        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE), errmsg("table %s does not exist", table.qualified),
-                        errdetail("%s is \"%s\".", table.setting, GetConfigOption(table.setting, false, false)),
-                        errhint("Make AsyncMQ's tables with SELECT asyncmq_install(), or check the asyncmq.* settings.")));
+        ereport(ERROR,
+                (errcode(ERRCODE_UNDEFINED_TABLE), errmsg("table %s does not exist", table.qualified),
+                 errdetail("%s is \"%s\".", table.setting, GetConfigOption(table.setting, false, false)),
+                 errhint("Make AsyncMQ's tables with SELECT asyncmq_install(), or check the asyncmq.* settings.")));
 }
 
 void job_tables(JobTables *t) {
@@ -364,9 +391,9 @@ void job_tables(JobTables *t) {
     t->key = jobs->spec->nkey == 2 ? psprintf("%s, %s", jobs->spec->key[0], jobs->spec->key[1]) : jobs->spec->key[0];
     t->repeatables = optional(find(targets, TableKind::repeatables));
     t->workers = optional(find(targets, TableKind::workers_heartbeat));
-    t->cache_key = psprintf("%s|%s|%s|%s|%s|%s", layout_name(t->layout), t->jobs, t->cancelled,
-                            t->paused ? t->paused : "", t->repeatables.qualified,
-                            t->workers.qualified ? t->workers.qualified : "");
+    t->cache_key =
+        psprintf("%s|%s|%s|%s|%s|%s", layout_name(t->layout), t->jobs, t->cancelled, t->paused ? t->paused : "",
+                 t->repeatables.qualified, t->workers.qualified ? t->workers.qualified : "");
 }
 
 SPIPlanPtr plan(const JobTables &t, Stmt stmt) {

@@ -236,8 +236,9 @@ bool lock_active(const JobTables &t, const char *queue, const char *job_id, Lock
     return strcmp(job->status, "active") == 0;
 }
 
-int64 resolve_dependency(const JobTables &t, const char *queue, const char *parent) {
-    Datum args[2] = {CStringGetTextDatum(queue), CStringGetTextDatum(parent)};
+// Releases the dependants of the parents (a text[] of job ids); returns how many became runnable.
+int64 resolve_parents(const JobTables &t, const char *queue, Datum parents) {
+    Datum args[2] = {CStringGetTextDatum(queue), parents};
     uint64 n = run(plan(t, Stmt::resolve), args, nullptr, false, SPI_OK_UPDATE_RETURNING);
     int64 released = 0;
     for (uint64 i = 0; i < n; i++) {
@@ -248,6 +249,11 @@ int64 resolve_dependency(const JobTables &t, const char *queue, const char *pare
     if (released > 0)
         wake_queue(queue);
     return released;
+}
+
+int64 resolve_dependency(const JobTables &t, const char *queue, const char *parent) {
+    Datum one = CStringGetTextDatum(parent);
+    return resolve_parents(t, queue, PointerGetDatum(construct_array(&one, 1, TEXTOID, -1, false, TYPALIGN_INT)));
 }
 
 bool complete_one(const JobTables &t, const char *queue, const char *job_id, Datum result, bool result_null) {
@@ -263,11 +269,10 @@ bool complete_one(const JobTables &t, const char *queue, const char *job_id, Dat
 
 void require_paused_table(const JobTables &t, const char *function) {
     if (t.paused == nullptr)
-        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                        errmsg("%s needs AsyncMQ layout 0.9 or later", function),
-                        errdetail("asyncmq.layout is %s, whose tables have no paused queues table.",
-                                  layout_name(t.layout)),
-                        errhint("Set asyncmq.layout to 0.9 or later and run asyncmq_install().")));
+        ereport(ERROR,
+                (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("%s needs AsyncMQ layout 0.9 or later", function),
+                 errdetail("asyncmq.layout is %s, whose tables have no paused queues table.", layout_name(t.layout)),
+                 errhint("Set asyncmq.layout to 0.9 or later and run asyncmq_install().")));
 }
 
 bool queue_paused(const JobTables &t, const char *queue) {
@@ -305,14 +310,13 @@ int32 int_field(const char *type, const char *text, const char *where, const cha
     return (int32)v;
 }
 
-
 void require_workers_table(const JobTables &t, const char *function) {
     if (t.workers.qualified == nullptr)
-        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                        errmsg("%s needs AsyncMQ layout 0.2 or later", function),
-                        errdetail("asyncmq.layout is %s, whose tables have no workers heartbeat table.",
-                                  layout_name(t.layout)),
-                        errhint("Set asyncmq.layout to 0.2 or later and run asyncmq_install().")));
+        ereport(
+            ERROR,
+            (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("%s needs AsyncMQ layout 0.2 or later", function),
+             errdetail("asyncmq.layout is %s, whose tables have no workers heartbeat table.", layout_name(t.layout)),
+             errhint("Set asyncmq.layout to 0.2 or later and run asyncmq_install().")));
     require_table(t.workers);
 }
 
@@ -336,9 +340,9 @@ double cron_after(const char *cron, double after) {
                         errhint("Write five fields, minute hour day month weekday, such as \"*/5 * * * *\".")));
     int64 next;
     if (!cron_next(spec, (int64)std::floor(after), &next))
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("cron expression \"%s\" matches no time", cron),
-                        errdetail("No minute of the next 400 years matches it.")));
+        ereport(ERROR,
+                (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("cron expression \"%s\" matches no time", cron),
+                 errdetail("No minute of the next 400 years matches it.")));
     return (double)next;
 }
 
@@ -375,8 +379,7 @@ Repeatable normalise_repeatable(const JobTables &t, FunctionCallInfo fcinfo, int
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("job_def must name its task in task_id"),
                         errdetail("A repeatable runs the task that task_id (or task) names, a string.")));
     if ((every_type == nullptr) == (cron_type == nullptr))
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("job_def must have either every or cron"),
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("job_def must have either every or cron"),
                         errdetail("every is the interval in seconds; cron is a five-field cron expression."),
                         errhint("Give exactly one of them.")));
     double now = epoch_now();
@@ -544,19 +547,20 @@ extern "C" Datum asyncmq_complete_many(PG_FUNCTION_ARGS) {
     const char *queue = queue_arg(fcinfo, 0);
     if (PG_ARGISNULL(1))
         ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("job_ids must not be null")));
-    Datum *ids;
-    bool *id_nulls;
-    int n;
-    deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), TEXTOID, -1, false, TYPALIGN_INT, &ids, &id_nulls, &n);
     JobTables t;
     job_tables(&t);
     spi_connect();
+    Datum args[3] = {CStringGetTextDatum(queue), PG_GETARG_DATUM(1), PG_ARGISNULL(2) ? (Datum)0 : PG_GETARG_DATUM(2)};
+    char nulls[3] = {' ', ' ', PG_ARGISNULL(2) ? 'n' : ' '};
+    run(plan(t, Stmt::complete_many), args, nulls, false, SPI_OK_SELECT);
+    bool none;
+    Datum completed = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &none);
     int32 done = 0;
-    for (int i = 0; i < n; i++)
-        if (!id_nulls[i] &&
-            complete_one(t, queue, TextDatumGetCString(ids[i]), PG_ARGISNULL(2) ? (Datum)0 : PG_GETARG_DATUM(2),
-                         PG_ARGISNULL(2)))
-            done++;
+    if (!none) {
+        ArrayType *ids = DatumGetArrayTypeP(completed);
+        done = ArrayGetNItems(ARR_NDIM(ids), ARR_DIMS(ids));
+        resolve_parents(t, queue, completed);
+    }
     spi_finish();
     PG_RETURN_INT32(done);
 }
@@ -716,8 +720,8 @@ extern "C" Datum asyncmq_promote_delayed(PG_FUNCTION_ARGS) {
 extern "C" Datum asyncmq_recover_stalled(PG_FUNCTION_ARGS) {
     if (PG_ARGISNULL(0))
         ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("older_than must not be null")));
-    double seconds = DatumGetFloat8(
-        DirectFunctionCall2(interval_part, CStringGetTextDatum("epoch"), PG_GETARG_DATUM(0)));
+    double seconds =
+        DatumGetFloat8(DirectFunctionCall2(interval_part, CStringGetTextDatum("epoch"), PG_GETARG_DATUM(0)));
     if (seconds < 0)
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("older_than must not be negative"),
                         errhint("Pass how long a job may go without a heartbeat, such as '60 seconds'.")));
