@@ -76,8 +76,9 @@ bool parse_field(const char *begin, const char *end, const Field &f, std::uint64
             return false;
         }
         if (lo < f.min || hi > f.max || lo > hi) {
-            std::snprintf(problem, problem_size, "The %s field \"%.*s\" is outside %d-%d or has a range that runs backwards.",
-                          f.name, static_cast<int>(end - begin), begin, f.min, f.max);
+            std::snprintf(problem, problem_size,
+                          "The %s field \"%.*s\" is outside %d-%d or has a range that runs backwards.", f.name,
+                          static_cast<int>(end - begin), begin, f.min, f.max);
             return false;
         }
         for (int v = lo; v <= hi; v += step)

@@ -11,13 +11,13 @@
 namespace asyncmq {
 
 struct CronSpec {
-    std::uint64_t minutes; // bit m: minute m (0-59)
-    std::uint32_t hours;   // bit h: hour h (0-23)
-    std::uint32_t days;    // bit d: day of the month d (1-31)
-    std::uint32_t months;  // bit m: month m (1-12)
+    std::uint64_t minutes;  // bit m: minute m (0-59)
+    std::uint32_t hours;    // bit h: hour h (0-23)
+    std::uint32_t days;     // bit d: day of the month d (1-31)
+    std::uint32_t months;   // bit m: month m (1-12)
     std::uint32_t weekdays; // bit w: day of the week w (0-6, Sunday 0; 7 is read as Sunday too)
-    bool days_star;        // the day-of-month field covers every day (`*`, `*/1`, `1-31`)
-    bool weekdays_star;    // the day-of-week field covers every day (`*`, `0-6`, `1-7`)
+    bool days_star;         // the day-of-month field covers every day (`*`, `*/1`, `1-31`)
+    bool weekdays_star;     // the day-of-week field covers every day (`*`, `0-6`, `1-7`)
 };
 
 // Reads a five-field expression. On failure returns false and writes a sentence for errdetail into
