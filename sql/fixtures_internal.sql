@@ -29,11 +29,17 @@ SELECT pg_temp.fx_check(:'fx', 3, 'asyncmq_jobs', pg_temp.fx_jobs('{fx-02-enqueu
 -- de-duplicated; the enqueue after it writes the payload's own order (stage 5, compared in
 -- fixtures_enqueue). It is an internal step of TaskWrapper.enqueue with no SQL equivalent:
 -- asyncmq_enqueue writes depends_on as given, so given sorted it writes stage 4's row, but for
--- backoff (Job(backoff=2) is a Python int; ours is double precision, 2.0).
+-- backoff (Job(backoff=2) is a Python int; ours is double precision, 2.0); asyncmq_enqueue_many,
+-- which keeps a JSON backoff as spelt, writes the same row.
 DELETE FROM asyncmq_jobs;
 SELECT asyncmq_enqueue('fx-02-enqueue-all-options', 'fixtures.tasks.add', '[9, 9]', job_id => 'job-with-deps',
                        priority => 1, max_retries => 4, backoff => 2, ttl => 120,
                        depends_on => '{parent-a,parent-b}', repeat_every => 30);
+SELECT pg_temp.fx_check(:'fx', 4, 'asyncmq_jobs', pg_temp.fx_jobs('{fx-02-enqueue-all-options}'));
+DELETE FROM asyncmq_jobs;
+SELECT * FROM asyncmq_enqueue_many('fx-02-enqueue-all-options', '[{"task": "fixtures.tasks.add", "args": [9, 9],
+  "job_id": "job-with-deps", "priority": 1, "max_retries": 4, "backoff": 2, "ttl": 120,
+  "depends_on": ["parent-a", "parent-b"], "repeat_every": 30}]');
 SELECT pg_temp.fx_check(:'fx', 4, 'asyncmq_jobs', pg_temp.fx_jobs('{fx-02-enqueue-all-options}'));
 DELETE FROM asyncmq_jobs;
 

@@ -65,9 +65,10 @@ struct NewJob {
     int32 max_retries;
     bool has_backoff, has_ttl, has_delay, has_repeat_every;
     double backoff, ttl, delay, repeat_every;
-    Datum depends_on;     // text[]
-    const char *dedup_id; // nullptr: no deduplication
-    bool has_dedup_ttl;   // a ttl: throttle mode; none: simple mode
+    const char *backoff_spelt; // the backoff as a JSON element spelt it (2 or 2.0); nullptr: a float
+    Datum depends_on;          // text[]
+    const char *dedup_id;      // nullptr: no deduplication
+    bool has_dedup_ttl;        // a ttl: throttle mode; none: simple mode
     double dedup_ttl;
 };
 
@@ -252,7 +253,10 @@ char *enqueue_one(const JobTables &t, const char *queue, const NewJob &job, Memo
     values[3] = job.args;
     values[4] = job.kwargs;
     values[5] = Int32GetDatum(job.max_retries);
-    values[6] = job.has_backoff ? float_number(job.backoff) : (nulls[6] = 'n', (Datum)0);
+    values[6] = !job.has_backoff    ? (nulls[6] = 'n', (Datum)0)
+                : job.backoff_spelt ? DirectFunctionCall3(numeric_in, CStringGetDatum(job.backoff_spelt),
+                                                          ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1))
+                                    : float_number(job.backoff);
     values[7] = job.has_ttl ? int_or_float_number(job.ttl) : (nulls[7] = 'n', (Datum)0);
     values[8] = float_number(created);
     values[9] = CStringGetTextDatum(status);
@@ -587,8 +591,11 @@ extern "C" Datum asyncmq_enqueue_many(PG_FUNCTION_ARGS) {
         job.job_id = type(8) ? text(9) : nullptr;
         job.priority = type(10) ? int_field(type(10), text(11), where, "priority") : 5;
         job.max_retries = type(12) ? int_field(type(12), text(13), where, "max_retries") : 0;
-        if ((job.has_backoff = type(14) != nullptr))
+        // A JSON backoff keeps its spelling, as AsyncMQ's json.dumps keeps Job(backoff=2)'s 2.
+        if ((job.has_backoff = type(14) != nullptr)) {
             job.backoff = number_field(type(14), text(15), where, "backoff");
+            job.backoff_spelt = text(15);
+        }
         if ((job.has_ttl = type(16) != nullptr))
             job.ttl = number_field(type(16), text(17), where, "ttl");
         if ((job.has_delay = type(18) != nullptr))
