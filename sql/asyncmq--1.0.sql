@@ -52,13 +52,15 @@ CREATE FUNCTION asyncmq_enqueue(
     backoff double precision DEFAULT NULL,
     ttl double precision DEFAULT NULL,
     delay double precision DEFAULT NULL,
-    depends_on text[] DEFAULT '{}')
+    depends_on text[] DEFAULT '{}',
+    deduplication jsonb DEFAULT NULL,
+    repeat_every double precision DEFAULT NULL)
 RETURNS text
 LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
 AS 'MODULE_PATHNAME', 'asyncmq_enqueue';
 
-COMMENT ON FUNCTION asyncmq_enqueue(text, text, jsonb, jsonb, text, integer, integer, double precision, double precision, double precision, text[]) IS
-'add a job as AsyncMQ''s Queue.add does and return its id; a custom job_id that names a job already returns that id and writes nothing';
+COMMENT ON FUNCTION asyncmq_enqueue(text, text, jsonb, jsonb, text, integer, integer, double precision, double precision, double precision, text[], jsonb, double precision) IS
+'add a job as AsyncMQ''s Queue.add does and return its id; a custom job_id that names a job, or a deduplication id whose window is open, returns that job''s id and writes nothing';
 
 CREATE FUNCTION asyncmq_enqueue_many(queue text, jobs jsonb)
 RETURNS SETOF text
@@ -247,6 +249,22 @@ AS 'MODULE_PATHNAME', 'asyncmq_pop_due_delayed';
 
 COMMENT ON FUNCTION asyncmq_pop_due_delayed(text) IS
 'delete the queue''s delayed jobs that are due and return their payloads, as AsyncMQ''s pop_due_delayed (Queue.get_due_delayed)';
+
+CREATE FUNCTION asyncmq_ack(queue text, job_id text)
+RETURNS boolean
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_ack';
+
+COMMENT ON FUNCTION asyncmq_ack(text, text) IS
+'delete a job whose data.result is null or absent, as AsyncMQ''s ack; true when a row was deleted';
+
+CREATE FUNCTION asyncmq_list_delayed(queue text, OUT job_id text, OUT run_at double precision, OUT payload jsonb)
+RETURNS SETOF record
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_list_delayed';
+
+COMMENT ON FUNCTION asyncmq_list_delayed(text) IS
+'the queue''s jobs that have a data.delay_until, whatever their status, by run time, as AsyncMQ''s list_delayed';
 
 CREATE FUNCTION asyncmq_register_worker(worker_id text, queue text, concurrency integer,
                                         heartbeat double precision DEFAULT NULL)

@@ -1,9 +1,10 @@
--- The stages of the fixtures that call AsyncMQ's internals directly rather than the worker's
+-- The stages of the fixtures that call AsyncMQ's internals or options beyond the worker's
 -- lifecycle: 02 stages 2-4 (deduplication, add_dependencies), 03 stage 3 (list_delayed), 07
 -- stages 2-3 (retry_active_job called directly, then move_to_dlq) and 16 stage 2
--- (get_due_delayed). Where a SQL function is the natural equivalent (asyncmq_move_to_dlq,
--- asyncmq_pop_due_delayed) it is compared field by field; where none is, what our functions write
--- is compared with the fixture, and the differences are shown and explained.
+-- (get_due_delayed). Where a SQL function is the natural equivalent (asyncmq_enqueue's
+-- deduplication, asyncmq_list_delayed, asyncmq_move_to_dlq, asyncmq_pop_due_delayed) it is
+-- compared field by field; where none is, what our functions write is compared with the fixture,
+-- and the differences are shown and explained.
 SET asyncmq.layout = '0.9';
 CREATE SCHEMA fixtures_internal;
 SET search_path = fixtures_internal, public;
@@ -12,31 +13,38 @@ SELECT asyncmq_install();
 \i test/fixtures/compare.sql
 \set ECHO all
 
--- 02 stages 2 and 3: Queue.add with a deduplication object. asyncmq_enqueue has no deduplication
--- (docs/lifecycle.md lists it as not provided), so the same add writes the same row but for that
--- one key: ours is null.
+-- 02 stages 2 and 3: Queue.add with a deduplication object (throttle mode: a ttl), then a second
+-- add with the same deduplication id and another job id inside the window, which returns the
+-- owner's id and writes nothing.
 \set fx `cat test/fixtures/asyncmq-0.9.1/02-enqueue-all-options.json`
-SELECT asyncmq_enqueue('fx-02-enqueue-all-options', 'fixtures.tasks.add', '[1, 1]', job_id => 'job-dedup');
+SELECT asyncmq_enqueue('fx-02-enqueue-all-options', 'fixtures.tasks.add', '[1, 1]', job_id => 'job-dedup',
+                       deduplication => '{"id": "dedup-a", "ttl": 60}') AS id \gset
+SELECT pg_temp.fx_check(:'fx', 2, 'returned', to_jsonb(:'id'::text));
 SELECT pg_temp.fx_check(:'fx', 2, 'asyncmq_jobs', pg_temp.fx_jobs('{fx-02-enqueue-all-options}'));
--- Stage 3: a second add inside the window returns the owner's id and writes nothing. The nearest
--- SQL call is a second add of the owner's job id, which does the same.
-SELECT asyncmq_enqueue('fx-02-enqueue-all-options', 'fixtures.tasks.add', '[2, 2]', job_id => 'job-dedup');
+SELECT asyncmq_enqueue('fx-02-enqueue-all-options', 'fixtures.tasks.add', '[2, 2]', job_id => 'job-dedup-2',
+                       deduplication => '{"id": "dedup-a", "ttl": 60}') AS id \gset
+SELECT pg_temp.fx_check(:'fx', 3, 'returned', to_jsonb(:'id'::text));
 SELECT pg_temp.fx_check(:'fx', 3, 'asyncmq_jobs', pg_temp.fx_jobs('{fx-02-enqueue-all-options}'));
 -- Stage 4: backend.add_dependencies upserts a bare Job with its depends_on sorted and
 -- de-duplicated; the enqueue after it writes the payload's own order (stage 5, compared in
 -- fixtures_enqueue). It is an internal step of TaskWrapper.enqueue with no SQL equivalent:
 -- asyncmq_enqueue writes depends_on as given, so given sorted it writes stage 4's row, but for
--- backoff (Job(backoff=2) is a Python int; ours is double precision, 2.0) and repeat_every
--- (not an argument of asyncmq_enqueue).
+-- backoff (Job(backoff=2) is a Python int; ours is double precision, 2.0); asyncmq_enqueue_many,
+-- which keeps a JSON backoff as spelt, writes the same row.
 DELETE FROM asyncmq_jobs;
 SELECT asyncmq_enqueue('fx-02-enqueue-all-options', 'fixtures.tasks.add', '[9, 9]', job_id => 'job-with-deps',
                        priority => 1, max_retries => 4, backoff => 2, ttl => 120,
-                       depends_on => '{parent-a,parent-b}');
+                       depends_on => '{parent-a,parent-b}', repeat_every => 30);
+SELECT pg_temp.fx_check(:'fx', 4, 'asyncmq_jobs', pg_temp.fx_jobs('{fx-02-enqueue-all-options}'));
+DELETE FROM asyncmq_jobs;
+SELECT * FROM asyncmq_enqueue_many('fx-02-enqueue-all-options', '[{"task": "fixtures.tasks.add", "args": [9, 9],
+  "job_id": "job-with-deps", "priority": 1, "max_retries": 4, "backoff": 2, "ttl": 120,
+  "depends_on": ["parent-a", "parent-b"], "repeat_every": 30}]');
 SELECT pg_temp.fx_check(:'fx', 4, 'asyncmq_jobs', pg_temp.fx_jobs('{fx-02-enqueue-all-options}'));
 DELETE FROM asyncmq_jobs;
 
--- 03 stage 3: backend.list_delayed returns {job_id, run_at, payload} for the queue's rows, run_at
--- read from data.delay_until. There is no function for it: the query is one line of SQL.
+-- 03 stage 3: backend.list_delayed returns {job_id, run_at, payload} for the queue's rows that
+-- have a data.delay_until, by run time: asyncmq_list_delayed.
 \set fx `cat test/fixtures/asyncmq-0.9.1/03-enqueue-delayed.json`
 SELECT asyncmq_enqueue('fx-03-enqueue-delayed', 'fixtures.tasks.add', '[1, 1]', job_id => 'job-delayed-add',
                        delay => 30);
@@ -44,9 +52,9 @@ SELECT asyncmq_enqueue('fx-03-enqueue-delayed', 'fixtures.tasks.add', '[2, 2]', 
                        max_retries => 3, backoff => 1.5, delay => 60);
 SELECT asyncmq_enqueue('fx-03-enqueue-delayed', 'fixtures.tasks.add', '[3, 3]', max_retries => 2,
                        delay => 90) IS NOT NULL AS enqueued;
-SELECT jsonb_agg(jsonb_build_object('job_id', job_id, 'run_at', data->'delay_until', 'payload', data)
-                 ORDER BY (data->>'delay_until')::float8) AS listed
-FROM asyncmq_jobs WHERE queue_name = 'fx-03-enqueue-delayed' AND data->>'delay_until' IS NOT NULL \gset
+SELECT jsonb_agg(jsonb_build_object('job_id', l.job_id, 'run_at', l.run_at, 'payload', l.payload) ORDER BY l.n)
+         AS listed
+FROM asyncmq_list_delayed('fx-03-enqueue-delayed') WITH ORDINALITY AS l(job_id, run_at, payload, n) \gset
 SELECT pg_temp.fx_check(:'fx', 3, 'returned', :'listed');
 DELETE FROM asyncmq_jobs;
 

@@ -16,6 +16,12 @@ SELECT asyncmq_enqueue('reports', 'app.tasks.build', '[2026]', '{"format": "pdf"
                        job_id => 'report-2026', priority => 1, max_retries => 3, backoff => 2.0,
                        ttl => 3600, delay => 60);
 
+SELECT asyncmq_enqueue('dashboards', 'app.tasks.refresh', job_id => 'refresh-1',
+                       deduplication => '{"id": "refresh-sales", "ttl": 60}');
+SELECT asyncmq_enqueue('dashboards', 'app.tasks.refresh', deduplication => '{"id": "refresh-sales", "ttl": 60}');
+
+SELECT asyncmq_enqueue('dashboards', 'app.tasks.poll_feeds', job_id => 'poll-feeds', repeat_every => 300);
+
 SELECT * FROM asyncmq_enqueue_many('emails', '[
   {"task": "app.tasks.send", "args": ["a@example.com"], "job_id": "mail-a"},
   {"task": "app.tasks.send", "args": ["b@example.com"], "job_id": "mail-b", "priority": 1}
@@ -24,6 +30,11 @@ SELECT * FROM asyncmq_enqueue_many('emails', '[
 SELECT data->>'id' AS id FROM asyncmq_dequeue('emails', 10) AS data;
 
 SELECT asyncmq_complete_many('emails', ARRAY['mail-a', 'mail-b'], '{"sent": true}');
+
+SELECT asyncmq_enqueue('cleanup', 'app.tasks.purge', job_id => 'purge-1');
+SELECT count(*) FROM asyncmq_dequeue('cleanup');
+SELECT asyncmq_complete('cleanup', 'purge-1');
+SELECT asyncmq_ack('cleanup', 'purge-1') AS deleted;
 
 SELECT asyncmq_enqueue('images', 'app.tasks.resize', job_id => 'resize-1', max_retries => 2, backoff => 1.5);
 SELECT count(*) FROM asyncmq_dequeue('images');
@@ -62,6 +73,8 @@ SELECT data->>'id' AS id FROM asyncmq_promote_delayed('reports') AS data;
 
 SELECT asyncmq_enqueue('reminders', 'app.tasks.remind', job_id => 'remind-1', delay => 0);
 SELECT data->>'id' AS id, data->>'status' AS status FROM asyncmq_pop_due_delayed('reminders') AS data;
+
+SELECT job_id, payload->>'task' AS task FROM asyncmq_list_delayed('reports');
 
 SELECT queue_name, job->>'id' AS id FROM asyncmq_recover_stalled('5 minutes');
 

@@ -39,7 +39,7 @@ const StmtSpec specs[] = {
      "'id', v.id, 'task', $3, 'args', $4, 'kwargs', $5, 'retries', 0, 'max_retries', $6, "
      "'backoff', $7, 'ttl', $8, 'created_at', $9, 'last_attempt', NULL, 'status', $10, 'result', NULL, "
      "'last_error', NULL, 'error_traceback', NULL, 'delay_until', $11, 'priority', $12, "
-     "'depends_on', pg_catalog.to_jsonb($13), 'repeat_every', NULL, 'deduplication', NULL), $10, "
+     "'depends_on', pg_catalog.to_jsonb($13), 'repeat_every', $14, 'deduplication', $15), $10, "
      "pg_catalog.to_timestamp($9::pg_catalog.float8)::pg_catalog.timestamp "
      "FROM (SELECT COALESCE($2, pg_catalog.gen_random_uuid()::pg_catalog.text) AS id) AS v "
      "ON CONFLICT ({K}) DO UPDATE SET data = EXCLUDED.data, status = EXCLUDED.status, updated_at = pg_catalog.now() "
@@ -52,7 +52,8 @@ const StmtSpec specs[] = {
      "(SELECT pg_catalog.string_agg(k, ', ' ORDER BY k) FROM pg_catalog.jsonb_object_keys("
      "  CASE WHEN pg_catalog.jsonb_typeof(e.v) = 'object' THEN e.v ELSE '{}'::pg_catalog.jsonb END) AS k "
      "  WHERE k <> ALL "
-     "('{task,args,kwargs,job_id,priority,max_retries,backoff,ttl,delay,depends_on}'::pg_catalog.text[])), "
+     "('{task,args,kwargs,job_id,priority,max_retries,backoff,ttl,delay,depends_on,repeat_every,deduplication}'"
+     "::pg_catalog.text[])), "
      "pg_catalog.jsonb_typeof(e.v->'task'), e.v->>'task', e.v->'args', e.v->'kwargs', "
      "pg_catalog.jsonb_typeof(e.v->'job_id'), e.v->>'job_id', "
      "pg_catalog.jsonb_typeof(e.v->'priority'), e.v->>'priority', "
@@ -65,10 +66,45 @@ const StmtSpec specs[] = {
      "  ARRAY(SELECT x FROM pg_catalog.jsonb_array_elements_text(e.v->'depends_on') AS x) END, "
      "CASE WHEN pg_catalog.jsonb_typeof(e.v->'depends_on') = 'array' THEN "
      "  (SELECT COALESCE(pg_catalog.bool_and(pg_catalog.jsonb_typeof(x) = 'string'), true) "
-     "   FROM pg_catalog.jsonb_array_elements(e.v->'depends_on') AS x) END "
+     "   FROM pg_catalog.jsonb_array_elements(e.v->'depends_on') AS x) END, "
+     "pg_catalog.jsonb_typeof(e.v->'repeat_every'), e.v->>'repeat_every', e.v->'deduplication' "
      "FROM pg_catalog.jsonb_array_elements($1) WITH ORDINALITY AS e(v, ord) ORDER BY e.ord",
      1,
      {JSONBOID}},
+    // Queue.add's deduplication lookup: the newest job of the queue that owns the id. A window
+    // with expires_at lasts until then, even after the job finished; one without (simple mode)
+    // lasts while the job is not completed, failed or expired.
+    {Stmt::dedup_owner,
+     "SELECT j.job_id FROM {J} AS j WHERE j.queue_name = $1 AND j.data->'deduplication'->>'id' = $2 "
+     "AND CASE WHEN pg_catalog.jsonb_typeof(j.data->'deduplication'->'expires_at') = 'number' "
+     "  THEN (j.data->'deduplication'->>'expires_at')::pg_catalog.float8 > $3 "
+     "  ELSE j.status NOT IN ('completed', 'failed', 'expired') END "
+     "ORDER BY (j.data->>'created_at')::pg_catalog.float8 DESC NULLS LAST, j.id DESC LIMIT 1",
+     3,
+     {TEXTOID, TEXTOID, FLOAT8OID}},
+    // The fields of a deduplication option and the keys AsyncMQ does not read.
+    {Stmt::dedup_fields,
+     "SELECT pg_catalog.jsonb_typeof($1), "
+     "(SELECT pg_catalog.string_agg(k, ', ' ORDER BY k) FROM pg_catalog.jsonb_object_keys("
+     "  CASE WHEN pg_catalog.jsonb_typeof($1) = 'object' THEN $1 ELSE '{}'::pg_catalog.jsonb END) AS k "
+     "  WHERE k <> ALL ('{id,ttl,extend,replace}'::pg_catalog.text[])), "
+     "pg_catalog.jsonb_typeof($1->'id'), $1->>'id', pg_catalog.jsonb_typeof($1->'ttl'), $1->>'ttl', "
+     "pg_catalog.jsonb_typeof($1->'extend'), $1->>'extend', pg_catalog.jsonb_typeof($1->'replace'), $1->>'replace'",
+     1,
+     {JSONBOID}},
+    // ack: the row deleted when data.result is null or absent.
+    {Stmt::ack,
+     "DELETE FROM {J} AS j WHERE j.queue_name = $1 AND j.job_id = $2 "
+     "AND COALESCE(pg_catalog.jsonb_typeof(j.data->'result'), 'null') = 'null'",
+     2,
+     {TEXTOID, TEXTOID}},
+    // list_delayed: every row of the queue with a data.delay_until, whatever its status, by run time.
+    {Stmt::list_delayed,
+     "SELECT j.job_id, (j.data->>'delay_until')::pg_catalog.float8, j.data FROM {J} AS j "
+     "WHERE j.queue_name = $1 AND pg_catalog.jsonb_typeof(j.data->'delay_until') = 'number' "
+     "ORDER BY (j.data->>'delay_until')::pg_catalog.float8, j.id",
+     1,
+     {TEXTOID}},
     {Stmt::queue_paused, "SELECT EXISTS (SELECT 1 FROM {P} AS p WHERE p.queue_name = $1)", 1, {TEXTOID}},
     // AsyncMQ's dequeue (contract §4) for up to $2 jobs in one statement: marked waiting rows
     // deleted, then runnable rows claimed by priority, then the created_at column, then insertion
@@ -307,8 +343,9 @@ const StmtSpec specs[] = {
      {TEXTOID}},
 };
 
-const Oid upsert_types[] = {TEXTOID,    TEXTOID,    TEXTOID, JSONBOID,   JSONBOID, INT4OID,     NUMERICOID,
-                            NUMERICOID, NUMERICOID, TEXTOID, NUMERICOID, INT4OID,  TEXTARRAYOID};
+// $14 repeat_every, $15 the deduplication object.
+const Oid upsert_types[] = {TEXTOID,    TEXTOID, TEXTOID,    JSONBOID, JSONBOID,     INT4OID,    NUMERICOID, NUMERICOID,
+                            NUMERICOID, TEXTOID, NUMERICOID, INT4OID,  TEXTARRAYOID, NUMERICOID, JSONBOID};
 
 struct PlanSet {
     char *key;

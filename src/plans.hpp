@@ -44,6 +44,10 @@ enum class Stmt {
     rep_pause,         // $1 queue, $2 normalised definition
     rep_resume,        // $1 queue, $2 normalised definition, $3 next run (epoch seconds)
     rep_list,          // $1 queue
+    dedup_owner,       // $1 queue, $2 deduplication id, $3 now: the job that owns the id's window
+    dedup_fields,      // $1 the deduplication option
+    ack,               // $1 queue, $2 job id
+    list_delayed,      // $1 queue
     count_
 };
 

@@ -14,6 +14,7 @@
 
 extern "C" {
 #include "utils/datum.h"
+#include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/timestamp.h"
 
@@ -47,6 +48,8 @@ PG_FUNCTION_INFO_V1(asyncmq_pause_repeatable);
 PG_FUNCTION_INFO_V1(asyncmq_resume_repeatable);
 PG_FUNCTION_INFO_V1(asyncmq_list_repeatables);
 PG_FUNCTION_INFO_V1(asyncmq_cron_next);
+PG_FUNCTION_INFO_V1(asyncmq_ack);
+PG_FUNCTION_INFO_V1(asyncmq_list_delayed);
 }
 
 namespace asyncmq {
@@ -60,9 +63,13 @@ struct NewJob {
     Datum kwargs;
     int32 priority;
     int32 max_retries;
-    bool has_backoff, has_ttl, has_delay;
-    double backoff, ttl, delay;
-    Datum depends_on; // text[]
+    bool has_backoff, has_ttl, has_delay, has_repeat_every;
+    double backoff, ttl, delay, repeat_every;
+    const char *backoff_spelt; // the backoff as a JSON element spelt it (2 or 2.0); nullptr: a float
+    Datum depends_on;          // text[]
+    const char *dedup_id;      // nullptr: no deduplication
+    bool has_dedup_ttl;        // a ttl: throttle mode; none: simple mode
+    double dedup_ttl;
 };
 
 // Between these two, statements run with pg_catalog alone on search_path: the tables are already
@@ -128,27 +135,117 @@ void check_job(const NewJob &job, const char *where) {
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                         errmsg("%sdelay must be a finite number of seconds, 0 or more", where),
                         errhint("Pass delay => NULL for a job that may run at once.")));
+    if (job.has_repeat_every && !(job.repeat_every > 0 && std::isfinite(job.repeat_every)))
+        BAD_JOB(where, "repeat_every must be a finite number of seconds greater than 0");
     ArrayType *deps = DatumGetArrayTypeP(job.depends_on);
     if (ARR_NDIM(deps) > 1 || array_contains_nulls(deps))
         BAD_JOB(where, "depends_on must be a one-dimensional array of job ids without nulls");
 }
 
+// Reads a deduplication option (jsonb, SPI connected) into the job, as AsyncMQ normalises it:
+// a non-empty string id, a ttl above 0 or none, extend and replace. Only the modes whose
+// behaviour the fixtures show are taken: throttle (a ttl) and simple (none).
+void read_dedup(const JobTables &t, Datum option, const char *where, NewJob *job) {
+    Datum arg[1] = {option};
+    run(plan(t, Stmt::dedup_fields), arg, nullptr, true, SPI_OK_SELECT);
+    HeapTuple tuple = SPI_tuptable->vals[0];
+    TupleDesc desc = SPI_tuptable->tupdesc;
+    auto text = [&](int col) { return SPI_getvalue(tuple, desc, col); };
+    auto type = [&](int col) {
+        const char *ty = SPI_getvalue(tuple, desc, col);
+        return ty == nullptr || strcmp(ty, "null") == 0 ? (const char *)nullptr : ty;
+    };
+    if (strcmp(text(1), "object") != 0)
+        ereport(ERROR,
+                (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%sdeduplication must be a JSON object", where),
+                 errhint("Write it as '{\"id\": \"report-2026\", \"ttl\": 60}'::jsonb.")));
+    if (text(2) != nullptr)
+        ereport(ERROR,
+                (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%sunknown key in deduplication: %s", where, text(2)),
+                 errhint("The keys are id, ttl, extend and replace.")));
+    if (type(3) == nullptr || strcmp(type(3), "string") != 0 || text(4)[0] == '\0')
+        ereport(ERROR,
+                (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%sdeduplication needs a non-empty string id", where),
+                 errdetail("Jobs added with the same deduplication id share one window.")));
+    job->dedup_id = text(4);
+    if ((job->has_dedup_ttl = type(5) != nullptr)) {
+        double ttl = strcmp(type(5), "number") == 0
+                         ? DatumGetFloat8(DirectFunctionCall1(float8in, CStringGetDatum(text(6))))
+                         : -1;
+        if (!(ttl > 0 && std::isfinite(ttl)))
+            ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                            errmsg("%sdeduplication ttl must be a number of seconds greater than 0", where),
+                            errhint("Leave ttl out for a window that lasts until the job finishes.")));
+        job->dedup_ttl = ttl;
+    }
+    for (int col = 7; col <= 9; col += 2) {
+        const char *key = col == 7 ? "extend" : "replace";
+        if (type(col) != nullptr && strcmp(type(col), "boolean") != 0)
+            ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                            errmsg("%sdeduplication %s must be a boolean", where, key)));
+        if (type(col) != nullptr && strcmp(text(col + 1), "true") == 0)
+            ereport(ERROR,
+                    (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                     errmsg("%sdeduplication with %s is not supported", where, key),
+                     errdetail("%s", col == 7 ? "AsyncMQ's extend renews the owner's window when a duplicate is added, "
+                                                "which the AsyncMQ 0.9.1 fixtures do not show."
+                                              : "AsyncMQ's replace and debounce modes replace a delayed owner with "
+                                                "the new job, which the AsyncMQ 0.9.1 fixtures do not show."),
+                     errhint("Use the simple mode (an id alone) or the throttle mode (an id and a ttl).")));
+    }
+}
+
+char *numeric_text(Datum number) {
+    return DatumGetCString(DirectFunctionCall1(numeric_out, number));
+}
+
+// The deduplication object AsyncMQ stores: {id, ttl (a float or null), extend, replace, delay (the
+// job's delay or null), mode, expires_at (now + ttl or null)}.
+Datum dedup_object(const NewJob &job, double now) {
+    StringInfoData json;
+    initStringInfo(&json);
+    appendStringInfoString(&json, "{\"id\": ");
+    escape_json(&json, job.dedup_id);
+    appendStringInfo(&json,
+                     ", \"ttl\": %s, \"extend\": false, \"replace\": false, \"delay\": %s, "
+                     "\"mode\": \"%s\", \"expires_at\": %s}",
+                     job.has_dedup_ttl ? numeric_text(float_number(job.dedup_ttl)) : "null",
+                     job.has_delay ? numeric_text(int_or_float_number(job.delay)) : "null",
+                     job.has_dedup_ttl ? "throttle" : "simple",
+                     job.has_dedup_ttl ? numeric_text(float_number(now + job.dedup_ttl)) : "null");
+    return DirectFunctionCall1(jsonb_in, CStringGetDatum(json.data));
+}
+
+Datum advisory_key(const char *queue, const char *kind, const char *id) {
+    Datum key = DirectFunctionCall1Coll(hashtext, DEFAULT_COLLATION_OID,
+                                        CStringGetTextDatum(psprintf("asyncmq:%s:%s:%s", queue, kind, id)));
+    return Int64GetDatum((int64)DatumGetInt32(key));
+}
+
 // Queue.add: a custom id that names a job (in any status but cancelled) returns that id and
 // writes nothing; otherwise AsyncMQ's upsert writes the payload Job.to_dict() would.
 char *enqueue_one(const JobTables &t, const char *queue, const NewJob &job, MemoryContext out) {
-    Datum values[13];
-    char nulls[13];
+    Datum values[15];
+    char nulls[15];
     memset(nulls, ' ', sizeof nulls);
+    if (job.dedup_id != nullptr) {
+        // The lock AsyncMQ's Queue.add holds while it looks the owner up (a session lock there):
+        // of two adds at once, the second waits and then finds the first's job.
+        DirectFunctionCall1(pg_advisory_xact_lock_int8, advisory_key(queue, "dedup", job.dedup_id));
+        Datum look[3] = {CStringGetTextDatum(queue), CStringGetTextDatum(job.dedup_id), Float8GetDatum(epoch_now())};
+        if (run(plan(t, Stmt::dedup_owner), look, nullptr, false, SPI_OK_SELECT) > 0)
+            return MemoryContextStrdup(out, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1));
+    }
     if (job.job_id != nullptr) {
         // The lock AsyncMQ's Queue.add holds while it looks the id up (a session lock there).
-        Datum key = DirectFunctionCall1Coll(hashtext, DEFAULT_COLLATION_OID,
-                                            CStringGetTextDatum(psprintf("asyncmq:%s:job-id:%s", queue, job.job_id)));
-        DirectFunctionCall1(pg_advisory_xact_lock_int8, Int64GetDatum((int64)DatumGetInt32(key)));
+        DirectFunctionCall1(pg_advisory_xact_lock_int8, advisory_key(queue, "job-id", job.job_id));
         Datum look[2] = {CStringGetTextDatum(queue), CStringGetTextDatum(job.job_id)};
         if (run(plan(t, Stmt::job_exists), look, nullptr, false, SPI_OK_SELECT) > 0)
             return MemoryContextStrdup(out, job.job_id);
     }
     double created = epoch_now();
+    // AsyncMQ computes expires_at just before the job's created_at.
+    Datum dedup = job.dedup_id != nullptr ? dedup_object(job, created) : (Datum)0;
     const char *status = job.has_delay ? "delayed" : "waiting";
     values[0] = CStringGetTextDatum(queue);
     values[1] = job.job_id ? CStringGetTextDatum(job.job_id) : (nulls[1] = 'n', (Datum)0);
@@ -156,13 +253,18 @@ char *enqueue_one(const JobTables &t, const char *queue, const NewJob &job, Memo
     values[3] = job.args;
     values[4] = job.kwargs;
     values[5] = Int32GetDatum(job.max_retries);
-    values[6] = job.has_backoff ? float_number(job.backoff) : (nulls[6] = 'n', (Datum)0);
+    values[6] = !job.has_backoff    ? (nulls[6] = 'n', (Datum)0)
+                : job.backoff_spelt ? DirectFunctionCall3(numeric_in, CStringGetDatum(job.backoff_spelt),
+                                                          ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1))
+                                    : float_number(job.backoff);
     values[7] = job.has_ttl ? int_or_float_number(job.ttl) : (nulls[7] = 'n', (Datum)0);
     values[8] = float_number(created);
     values[9] = CStringGetTextDatum(status);
     values[10] = job.has_delay ? float_number(created + job.delay) : (nulls[10] = 'n', (Datum)0);
     values[11] = Int32GetDatum(job.priority);
     values[12] = job.depends_on;
+    values[13] = job.has_repeat_every ? int_or_float_number(job.repeat_every) : (nulls[13] = 'n', (Datum)0);
+    values[14] = job.dedup_id != nullptr ? dedup : (nulls[14] = 'n', (Datum)0);
     if (run(plan(t, Stmt::upsert), values, nulls, false, SPI_OK_INSERT_RETURNING) != 1)
         ereport(ERROR, (errcode(ERRCODE_UNIQUE_VIOLATION),
                         errmsg("job id \"%s\" is taken by a job of another queue", job.job_id),
@@ -426,12 +528,16 @@ extern "C" Datum asyncmq_enqueue(PG_FUNCTION_ARGS) {
     if ((job.has_delay = !PG_ARGISNULL(9)))
         job.delay = PG_GETARG_FLOAT8(9);
     job.depends_on = PG_ARGISNULL(10) ? PointerGetDatum(construct_empty_array(TEXTOID)) : PG_GETARG_DATUM(10);
+    if ((job.has_repeat_every = !PG_ARGISNULL(12)))
+        job.repeat_every = PG_GETARG_FLOAT8(12);
     check_job(job, "");
 
     MemoryContext caller = CurrentMemoryContext;
     JobTables t;
     job_tables(&t);
     spi_connect();
+    if (!PG_ARGISNULL(11))
+        read_dedup(t, PG_GETARG_DATUM(11), "", &job);
     char *id = enqueue_one(t, queue, job, caller);
     spi_finish();
     PG_RETURN_TEXT_P(cstring_to_text(id));
@@ -470,7 +576,7 @@ extern "C" Datum asyncmq_enqueue_many(PG_FUNCTION_ARGS) {
         if (text(3) != nullptr)
             ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%sunknown key: %s", where, text(3)),
                             errhint("The keys are task, args, kwargs, job_id, priority, max_retries, backoff, ttl, "
-                                    "delay and depends_on.")));
+                                    "delay, depends_on, repeat_every and deduplication.")));
         NewJob &job = parsed[i];
         if (type(4) == nullptr || strcmp(type(4), "string") != 0)
             ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%stask must be a string", where)));
@@ -485,8 +591,11 @@ extern "C" Datum asyncmq_enqueue_many(PG_FUNCTION_ARGS) {
         job.job_id = type(8) ? text(9) : nullptr;
         job.priority = type(10) ? int_field(type(10), text(11), where, "priority") : 5;
         job.max_retries = type(12) ? int_field(type(12), text(13), where, "max_retries") : 0;
-        if ((job.has_backoff = type(14) != nullptr))
+        // A JSON backoff keeps its spelling, as AsyncMQ's json.dumps keeps Job(backoff=2)'s 2.
+        if ((job.has_backoff = type(14) != nullptr)) {
             job.backoff = number_field(type(14), text(15), where, "backoff");
+            job.backoff_spelt = text(15);
+        }
         if ((job.has_ttl = type(16) != nullptr))
             job.ttl = number_field(type(16), text(17), where, "ttl");
         if ((job.has_delay = type(18) != nullptr))
@@ -500,7 +609,14 @@ extern "C" Datum asyncmq_enqueue_many(PG_FUNCTION_ARGS) {
                                 errmsg("%sdepends_on must be a JSON array of job ids (strings)", where)));
             job.depends_on = SPI_getbinval(tuple, desc, 21, &isnull);
         }
+        if ((job.has_repeat_every = type(23) != nullptr))
+            job.repeat_every = number_field(type(23), text(24), where, "repeat_every");
         check_job(job, where);
+        Datum dedup = SPI_getbinval(tuple, desc, 25, &isnull);
+        if (type(25) == nullptr && !isnull) // JSON null: no deduplication
+            isnull = true;
+        if (!isnull)
+            read_dedup(t, dedup, where, &job);
     }
     for (uint64 i = 0; i < n; i++) {
         Datum id = CStringGetTextDatum(enqueue_one(t, queue, parsed[i], caller));
@@ -935,4 +1051,33 @@ extern "C" Datum asyncmq_cron_next(PG_FUNCTION_ARGS) {
     double epoch = (double)(after + (int64)(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY) / 1e6;
     double next = cron_after(cron, epoch);
     PG_RETURN_TIMESTAMPTZ((TimestampTz)(next * 1e6) - (int64)(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY);
+}
+
+// AsyncMQ's ack: the row deleted when it holds no result; true when a row was deleted.
+extern "C" Datum asyncmq_ack(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    const char *job_id = text_arg(fcinfo, 1, "job_id");
+    JobTables t;
+    job_tables(&t);
+    spi_connect();
+    Datum args[2] = {CStringGetTextDatum(queue), CStringGetTextDatum(job_id)};
+    bool deleted = run(plan(t, Stmt::ack), args, nullptr, false, SPI_OK_DELETE) > 0;
+    spi_finish();
+    PG_RETURN_BOOL(deleted);
+}
+
+// AsyncMQ's list_delayed: job id, run time (data.delay_until) and payload of the queue's rows that
+// have a run time, by run time.
+extern "C" Datum asyncmq_list_delayed(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    InitMaterializedSRF(fcinfo, 0);
+    ReturnSetInfo *rsinfo = (ReturnSetInfo *)fcinfo->resultinfo;
+    JobTables t;
+    job_tables(&t);
+    spi_connect();
+    Datum args[1] = {CStringGetTextDatum(queue)};
+    run(plan(t, Stmt::list_delayed), args, nullptr, true, SPI_OK_SELECT);
+    return_rows(rsinfo, 3);
+    spi_finish();
+    return (Datum)0;
 }
