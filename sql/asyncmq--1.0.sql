@@ -38,7 +38,7 @@ COMMENT ON FUNCTION asyncmq_layout() IS
 -- The job lifecycle
 --
 -- Producing and consuming AsyncMQ jobs in SQL, on the tables the asyncmq.* settings name, with
--- the payloads and row changes of AsyncMQ's Python backend (docs/lifecycle.md). All are VOLATILE
+-- the payloads and row changes of AsyncMQ's Python backend (README.md, The job lifecycle). All are VOLATILE
 -- and PARALLEL UNSAFE (they write, lock and notify) and run with the caller's rights.
 
 CREATE FUNCTION asyncmq_enqueue(

@@ -1,4 +1,4 @@
--- Every example of docs/lifecycle.md, in the order it shows them (test/shell/lifecycle_docs.sh
+-- Every example of README.md's job lifecycle section, in the order it shows them (test/shell/readme.sh
 -- checks that each example there is here, verbatim).
 SET asyncmq.layout = '0.9';
 CREATE SCHEMA lifecycle_examples;
