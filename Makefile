@@ -30,7 +30,13 @@ PG_CXXFLAGS = -std=c++17 -fno-exceptions -fno-rtti -Wextra
 # Debian links with --as-needed, which drops libstdc++ while no symbol of it is used yet.
 SHLIB_LINK = -Wl,--no-as-needed -lstdc++ -Wl,--as-needed
 
+# Rebuild what includes a header when the header changes (Debian's PGXS ships autodepend off).
+override autodepend = yes
+
 include $(PGXS)
+
+# The JIT bitcode of a file follows its object, which follows the headers it includes.
+$(patsubst %.o,%.bc,$(OBJS)): %.bc: %.o
 
 # PGXS compiles a bitcode copy of each .cpp with clang and without PG_CXXFLAGS.
 override BITCODE_CXXFLAGS += -std=c++17 -fno-exceptions -fno-rtti

@@ -37,7 +37,7 @@ struct TableSpec {
 struct IndexSpec {
     const char *suffix;     // index name: idx_<jobs table><suffix>
     const char *definition; // what follows ON <table> in CREATE INDEX, operators pg_catalog-qualified
-    const char *keys[3];    // its key columns, nullptr for an expression; for the check
+    const char *keys[5];    // its key columns, nullptr for an expression; for the check
     int nkeys;
     bool partial; // has a WHERE clause
 };
@@ -50,15 +50,16 @@ constexpr IndexSpec jobs_indexes[] = {
 };
 
 // Under asyncmq.dequeue_index: the order in which AsyncMQ's dequeue takes a queue's waiting jobs
-// (priority from the payload, 5 when absent, then the created_at column), waiting rows only, so
-// that a dequeue reads the first rows of the index instead of sorting the whole backlog.
+// (priority from the payload, 5 when absent, then the created_at column, then id), so that a
+// dequeue reads the first entries of the index instead of sorting the whole backlog. Not partial:
+// AsyncMQ passes the status as a parameter, and a generic plan cannot use an index whose
+// predicate names the status.
 constexpr IndexSpec dequeue_index = {
     "_dequeue",
-    "(queue_name, (COALESCE((data OPERATOR(pg_catalog.->>) 'priority')::integer, 5)), created_at) "
-    "WHERE status OPERATOR(pg_catalog.=) 'waiting'",
-    {"queue_name", nullptr, "created_at"},
-    3,
-    true};
+    "(queue_name, status, (COALESCE((data OPERATOR(pg_catalog.->>) 'priority')::integer, 5)), created_at, id)",
+    {"queue_name", "status", nullptr, "created_at", "id"},
+    5,
+    false};
 
 constexpr int max_jobs_indexes = 4;
 constexpr std::size_t jobs_index_prefix_bytes = 4;  // "idx_"
