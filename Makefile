@@ -13,10 +13,13 @@ ISOLATION = install_concurrent
 ISOLATION_OPTS = --load-extension=asyncmq
 
 # The job lifecycle (issue 4): SQL functions that produce and consume AsyncMQ jobs.
-OBJS += src/job_rules.o src/jobs.o src/plans.o src/queue_ops.o
+OBJS += src/job_rules.o src/jobs.o src/plans.o src/queue_ops.o src/cron.o
 REGRESS += fixtures_enqueue fixtures_dequeue fixtures_complete_fail fixtures_cancel fixtures_stalled \
-           fixtures_dependencies enqueue dequeue lifecycle layouts_lifecycle lifecycle_examples
-ISOLATION += dequeue_concurrent cancel_race stalled_complete wakeups enqueue_concurrent
+           fixtures_dependencies enqueue dequeue lifecycle layouts_lifecycle lifecycle_examples \
+           fixtures_expire fixtures_workers fixtures_repeatables cron fixtures_internal deduplication \
+           ack_list_delayed
+ISOLATION += dequeue_concurrent cancel_race stalled_complete wakeups enqueue_concurrent repeatables_concurrent \
+             dedup_concurrent
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)

@@ -38,7 +38,7 @@ COMMENT ON FUNCTION asyncmq_layout() IS
 -- The job lifecycle
 --
 -- Producing and consuming AsyncMQ jobs in SQL, on the tables the asyncmq.* settings name, with
--- the payloads and row changes of AsyncMQ's Python backend (docs/lifecycle.md). All are VOLATILE
+-- the payloads and row changes of AsyncMQ's Python backend (README.md, The job lifecycle). All are VOLATILE
 -- and PARALLEL UNSAFE (they write, lock and notify) and run with the caller's rights.
 
 CREATE FUNCTION asyncmq_enqueue(
@@ -52,13 +52,15 @@ CREATE FUNCTION asyncmq_enqueue(
     backoff double precision DEFAULT NULL,
     ttl double precision DEFAULT NULL,
     delay double precision DEFAULT NULL,
-    depends_on text[] DEFAULT '{}')
+    depends_on text[] DEFAULT '{}',
+    deduplication jsonb DEFAULT NULL,
+    repeat_every double precision DEFAULT NULL)
 RETURNS text
 LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
 AS 'MODULE_PATHNAME', 'asyncmq_enqueue';
 
-COMMENT ON FUNCTION asyncmq_enqueue(text, text, jsonb, jsonb, text, integer, integer, double precision, double precision, double precision, text[]) IS
-'add a job as AsyncMQ''s Queue.add does and return its id; a custom job_id that names a job already returns that id and writes nothing';
+COMMENT ON FUNCTION asyncmq_enqueue(text, text, jsonb, jsonb, text, integer, integer, double precision, double precision, double precision, text[], jsonb, double precision) IS
+'add a job as AsyncMQ''s Queue.add does and return its id; a custom job_id that names a job, or a deduplication id whose window is open, returns that job''s id and writes nothing';
 
 CREATE FUNCTION asyncmq_enqueue_many(queue text, jobs jsonb)
 RETURNS SETOF text
@@ -212,3 +214,121 @@ AS 'MODULE_PATHNAME', 'asyncmq_channel';
 
 COMMENT ON FUNCTION asyncmq_channel(text) IS
 'the channel on which the queue''s wakeups are NOTIFYed: asyncmq:<queue>, or asyncmq:md5:<md5 of queue> when that is longer than 63 bytes';
+
+CREATE FUNCTION asyncmq_ttl_expired(job jsonb)
+RETURNS boolean
+LANGUAGE sql VOLATILE PARALLEL SAFE STRICT SECURITY INVOKER
+RETURN COALESCE(pg_catalog.jsonb_typeof(job OPERATOR(pg_catalog.->) 'ttl') OPERATOR(pg_catalog.=) 'number'
+   AND pg_catalog.date_part('epoch', pg_catalog.clock_timestamp())
+       OPERATOR(pg_catalog.-) (job OPERATOR(pg_catalog.->>) 'created_at')::pg_catalog.float8
+       OPERATOR(pg_catalog.>) (job OPERATOR(pg_catalog.->>) 'ttl')::pg_catalog.float8, false);
+
+COMMENT ON FUNCTION asyncmq_ttl_expired(jsonb) IS
+'whether a job payload''s ttl has passed (now - data.created_at > data.ttl), the test AsyncMQ''s worker makes before it runs a job';
+
+CREATE FUNCTION asyncmq_expire(queue text, job_id text)
+RETURNS boolean
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_expire';
+
+COMMENT ON FUNCTION asyncmq_expire(text, text) IS
+'expire an active job as AsyncMQ''s expire_active_job (status expired); false when the job is unknown, not active or cancelled';
+
+CREATE FUNCTION asyncmq_move_to_dlq(queue text, job_id text)
+RETURNS boolean
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_move_to_dlq';
+
+COMMENT ON FUNCTION asyncmq_move_to_dlq(text, text) IS
+'mark a job failed as AsyncMQ''s move_to_dlq does; false when there is no such job';
+
+CREATE FUNCTION asyncmq_pop_due_delayed(queue text)
+RETURNS SETOF jsonb
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_pop_due_delayed';
+
+COMMENT ON FUNCTION asyncmq_pop_due_delayed(text) IS
+'delete the queue''s delayed jobs that are due and return their payloads, as AsyncMQ''s pop_due_delayed (Queue.get_due_delayed)';
+
+CREATE FUNCTION asyncmq_ack(queue text, job_id text)
+RETURNS boolean
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_ack';
+
+COMMENT ON FUNCTION asyncmq_ack(text, text) IS
+'delete a job whose data.result is null or absent, as AsyncMQ''s ack; true when a row was deleted';
+
+CREATE FUNCTION asyncmq_list_delayed(queue text, OUT job_id text, OUT run_at double precision, OUT payload jsonb)
+RETURNS SETOF record
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_list_delayed';
+
+COMMENT ON FUNCTION asyncmq_list_delayed(text) IS
+'the queue''s jobs that have a data.delay_until, whatever their status, by run time, as AsyncMQ''s list_delayed';
+
+CREATE FUNCTION asyncmq_register_worker(worker_id text, queue text, concurrency integer,
+                                        heartbeat double precision DEFAULT NULL)
+RETURNS void
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_register_worker';
+
+COMMENT ON FUNCTION asyncmq_register_worker(text, text, integer, double precision) IS
+'insert or update a worker''s row in the workers heartbeat table (layout 0.2 and later), as AsyncMQ''s register_worker; heartbeat in epoch seconds, now when NULL';
+
+CREATE FUNCTION asyncmq_list_workers(ttl double precision DEFAULT 30, OUT worker_id text, OUT queue text,
+                                     OUT concurrency integer, OUT heartbeat double precision)
+RETURNS SETOF record
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_list_workers';
+
+COMMENT ON FUNCTION asyncmq_list_workers(double precision) IS
+'the workers whose heartbeat is at most ttl seconds old, as AsyncMQ''s list_workers (layout 0.2 and later)';
+
+CREATE FUNCTION asyncmq_deregister_worker(worker_id text)
+RETURNS boolean
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_deregister_worker';
+
+COMMENT ON FUNCTION asyncmq_deregister_worker(text) IS
+'delete a worker''s row, as AsyncMQ''s deregister_worker (layout 0.2 and later); true when there was one';
+
+CREATE FUNCTION asyncmq_upsert_repeatable(queue text, job_def jsonb)
+RETURNS double precision
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_upsert_repeatable';
+
+COMMENT ON FUNCTION asyncmq_upsert_repeatable(text, jsonb) IS
+'store a repeatable job definition as AsyncMQ''s upsert_repeatable (normalised, keyed on queue and definition, unpaused) and return its next run in epoch seconds';
+
+CREATE FUNCTION asyncmq_pause_repeatable(queue text, job_def jsonb)
+RETURNS boolean
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_pause_repeatable';
+
+COMMENT ON FUNCTION asyncmq_pause_repeatable(text, jsonb) IS
+'pause a repeatable, as AsyncMQ''s pause_repeatable; false when the queue has no such definition';
+
+CREATE FUNCTION asyncmq_resume_repeatable(queue text, job_def jsonb)
+RETURNS double precision
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_resume_repeatable';
+
+COMMENT ON FUNCTION asyncmq_resume_repeatable(text, jsonb) IS
+'resume a repeatable and compute its next run (epoch seconds), as AsyncMQ''s resume_repeatable; NULL when the queue has no such definition';
+
+CREATE FUNCTION asyncmq_list_repeatables(queue text, OUT job_def jsonb, OUT next_run double precision,
+                                         OUT paused boolean)
+RETURNS SETOF record
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_list_repeatables';
+
+COMMENT ON FUNCTION asyncmq_list_repeatables(text) IS
+'the queue''s repeatables by next run, as AsyncMQ''s list_repeatables, with job_def as jsonb';
+
+CREATE FUNCTION asyncmq_cron_next(cron text, after timestamp with time zone DEFAULT now())
+RETURNS timestamp with time zone
+LANGUAGE C IMMUTABLE PARALLEL SAFE STRICT SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_cron_next';
+
+COMMENT ON FUNCTION asyncmq_cron_next(text, timestamp with time zone) IS
+'the first minute after `after` that a five-field cron expression matches, in UTC, as the repeatables compute next_run';

@@ -28,6 +28,10 @@ SELECT count(*) AS dequeued FROM asyncmq_dequeue('fx-05-complete');
 SELECT asyncmq_complete('fx-05-complete', 'job-complete-direct', '{"sum": 3}');
 SELECT pg_temp.fx_check(:'fx', 0, 'asyncmq_jobs',
                         jsonb_set(pg_temp.fx_jobs('{fx-05-complete}'), '{0,data,last_attempt}', 'null'));
+-- Stage 1: ack of a job with a result keeps its row.
+SELECT asyncmq_ack('fx-05-complete', 'job-complete-direct') AS deleted;
+SELECT pg_temp.fx_check(:'fx', 1, 'asyncmq_jobs',
+                        jsonb_set(pg_temp.fx_jobs('{fx-05-complete}'), '{0,data,last_attempt}', 'null'));
 SELECT asyncmq_enqueue('fx-05-complete', 'fixtures.tasks.add', '[0, 0]', job_id => 'job-complete-none');
 SELECT count(*) AS dequeued FROM asyncmq_dequeue('fx-05-complete');
 SELECT asyncmq_complete('fx-05-complete', 'job-complete-none');
@@ -35,6 +39,9 @@ SELECT pg_temp.fx_check(:'fx', 2, 'asyncmq_jobs',
                         jsonb_set(pg_temp.fx_jobs('{fx-05-complete}', '{job-complete-none}'), '{0,data,last_attempt}',
                                   'null'));
 SELECT count(*) AS "last_attempt is active_since" FROM asyncmq_jobs WHERE data->'last_attempt' = data->'active_since';
+-- Stage 3: ack of a job whose result is null deletes its row.
+SELECT asyncmq_ack('fx-05-complete', 'job-complete-none') AS deleted;
+SELECT pg_temp.fx_check(:'fx', 3, 'asyncmq_jobs', pg_temp.fx_jobs('{fx-05-complete}', '{job-complete-none}'));
 DELETE FROM asyncmq_jobs;
 SELECT asyncmq_enqueue('fx-05-complete', 'fixtures.tasks.add', '[2, 3]', job_id => 'job-complete-worker');
 SELECT count(*) AS dequeued FROM asyncmq_dequeue('fx-05-complete');

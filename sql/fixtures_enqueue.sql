@@ -28,14 +28,19 @@ SELECT pg_temp.fx_check(:'fx', 0, 'asyncmq_jobs', pg_temp.fx_jobs('{fx-02-enqueu
 SELECT asyncmq_enqueue('fx-02-enqueue-all-options', 'fixtures.tasks.add', '[7, 7]', '{}',
                        job_id => 'job-all-options', priority => 9);
 SELECT pg_temp.fx_check(:'fx', 1, 'asyncmq_jobs', pg_temp.fx_jobs('{fx-02-enqueue-all-options}'));
--- Stage 5: a Job with depends_on and repeat_every, enqueued by backend.enqueue. Two differences
--- are expected: Job(backoff=2) was a Python int, which asyncmq_enqueue's double precision
--- backoff spells as the float 2.0, and asyncmq_enqueue has no repeat_every (AsyncMQ's
--- repeatables are not part of the job lifecycle).
+-- Stage 5: a Job with depends_on and repeat_every, enqueued by backend.enqueue. Through
+-- asyncmq_enqueue one difference is expected: Job(backoff=2) was a Python int, which
+-- asyncmq_enqueue's double precision backoff spells as the float 2.0. asyncmq_enqueue_many keeps
+-- a JSON backoff as spelt, as backend.enqueue of a Job's payload does, and writes the same row.
 DELETE FROM asyncmq_jobs;
 SELECT asyncmq_enqueue('fx-02-enqueue-all-options', 'fixtures.tasks.add', '[9, 9]', job_id => 'job-with-deps',
                        priority => 1, max_retries => 4, backoff => 2, ttl => 120,
-                       depends_on => '{parent-b,parent-a}');
+                       depends_on => '{parent-b,parent-a}', repeat_every => 30);
+SELECT pg_temp.fx_check(:'fx', 5, 'asyncmq_jobs', pg_temp.fx_jobs('{fx-02-enqueue-all-options}'));
+DELETE FROM asyncmq_jobs;
+SELECT * FROM asyncmq_enqueue_many('fx-02-enqueue-all-options', '[{"task": "fixtures.tasks.add", "args": [9, 9],
+  "job_id": "job-with-deps", "priority": 1, "max_retries": 4, "backoff": 2, "ttl": 120,
+  "depends_on": ["parent-b", "parent-a"], "repeat_every": 30}]');
 SELECT pg_temp.fx_check(:'fx', 5, 'asyncmq_jobs', pg_temp.fx_jobs('{fx-02-enqueue-all-options}'));
 
 -- 03: delay gives status delayed and data.delay_until = created_at + delay; the delay_until

@@ -12,7 +12,8 @@ namespace {
 
 struct StmtSpec {
     Stmt stmt;
-    const char *sql; // {J} jobs, {C} cancelled jobs, {P} paused queues, {K} the jobs table's key
+    const char *sql; // {J} jobs, {C} cancelled jobs, {P} paused queues, {K} the jobs table's key,
+                     // {R} repeatables, {W} workers heartbeat
     int nargs;
     Oid types[6];
 };
@@ -38,7 +39,7 @@ const StmtSpec specs[] = {
      "'id', v.id, 'task', $3, 'args', $4, 'kwargs', $5, 'retries', 0, 'max_retries', $6, "
      "'backoff', $7, 'ttl', $8, 'created_at', $9, 'last_attempt', NULL, 'status', $10, 'result', NULL, "
      "'last_error', NULL, 'error_traceback', NULL, 'delay_until', $11, 'priority', $12, "
-     "'depends_on', pg_catalog.to_jsonb($13), 'repeat_every', NULL, 'deduplication', NULL), $10, "
+     "'depends_on', pg_catalog.to_jsonb($13), 'repeat_every', $14, 'deduplication', $15), $10, "
      "pg_catalog.to_timestamp($9::pg_catalog.float8)::pg_catalog.timestamp "
      "FROM (SELECT COALESCE($2, pg_catalog.gen_random_uuid()::pg_catalog.text) AS id) AS v "
      "ON CONFLICT ({K}) DO UPDATE SET data = EXCLUDED.data, status = EXCLUDED.status, updated_at = pg_catalog.now() "
@@ -50,7 +51,9 @@ const StmtSpec specs[] = {
      "SELECT e.ord::pg_catalog.int4, pg_catalog.jsonb_typeof(e.v), "
      "(SELECT pg_catalog.string_agg(k, ', ' ORDER BY k) FROM pg_catalog.jsonb_object_keys("
      "  CASE WHEN pg_catalog.jsonb_typeof(e.v) = 'object' THEN e.v ELSE '{}'::pg_catalog.jsonb END) AS k "
-     "  WHERE k <> ALL ('{task,args,kwargs,job_id,priority,max_retries,backoff,ttl,delay,depends_on}'::pg_catalog.text[])), "
+     "  WHERE k <> ALL "
+     "('{task,args,kwargs,job_id,priority,max_retries,backoff,ttl,delay,depends_on,repeat_every,deduplication}'"
+     "::pg_catalog.text[])), "
      "pg_catalog.jsonb_typeof(e.v->'task'), e.v->>'task', e.v->'args', e.v->'kwargs', "
      "pg_catalog.jsonb_typeof(e.v->'job_id'), e.v->>'job_id', "
      "pg_catalog.jsonb_typeof(e.v->'priority'), e.v->>'priority', "
@@ -63,10 +66,45 @@ const StmtSpec specs[] = {
      "  ARRAY(SELECT x FROM pg_catalog.jsonb_array_elements_text(e.v->'depends_on') AS x) END, "
      "CASE WHEN pg_catalog.jsonb_typeof(e.v->'depends_on') = 'array' THEN "
      "  (SELECT COALESCE(pg_catalog.bool_and(pg_catalog.jsonb_typeof(x) = 'string'), true) "
-     "   FROM pg_catalog.jsonb_array_elements(e.v->'depends_on') AS x) END "
+     "   FROM pg_catalog.jsonb_array_elements(e.v->'depends_on') AS x) END, "
+     "pg_catalog.jsonb_typeof(e.v->'repeat_every'), e.v->>'repeat_every', e.v->'deduplication' "
      "FROM pg_catalog.jsonb_array_elements($1) WITH ORDINALITY AS e(v, ord) ORDER BY e.ord",
      1,
      {JSONBOID}},
+    // Queue.add's deduplication lookup: the newest job of the queue that owns the id. A window
+    // with expires_at lasts until then, even after the job finished; one without (simple mode)
+    // lasts while the job is not completed, failed or expired.
+    {Stmt::dedup_owner,
+     "SELECT j.job_id FROM {J} AS j WHERE j.queue_name = $1 AND j.data->'deduplication'->>'id' = $2 "
+     "AND CASE WHEN pg_catalog.jsonb_typeof(j.data->'deduplication'->'expires_at') = 'number' "
+     "  THEN (j.data->'deduplication'->>'expires_at')::pg_catalog.float8 > $3 "
+     "  ELSE j.status NOT IN ('completed', 'failed', 'expired') END "
+     "ORDER BY (j.data->>'created_at')::pg_catalog.float8 DESC NULLS LAST, j.id DESC LIMIT 1",
+     3,
+     {TEXTOID, TEXTOID, FLOAT8OID}},
+    // The fields of a deduplication option and the keys AsyncMQ does not read.
+    {Stmt::dedup_fields,
+     "SELECT pg_catalog.jsonb_typeof($1), "
+     "(SELECT pg_catalog.string_agg(k, ', ' ORDER BY k) FROM pg_catalog.jsonb_object_keys("
+     "  CASE WHEN pg_catalog.jsonb_typeof($1) = 'object' THEN $1 ELSE '{}'::pg_catalog.jsonb END) AS k "
+     "  WHERE k <> ALL ('{id,ttl,extend,replace}'::pg_catalog.text[])), "
+     "pg_catalog.jsonb_typeof($1->'id'), $1->>'id', pg_catalog.jsonb_typeof($1->'ttl'), $1->>'ttl', "
+     "pg_catalog.jsonb_typeof($1->'extend'), $1->>'extend', pg_catalog.jsonb_typeof($1->'replace'), $1->>'replace'",
+     1,
+     {JSONBOID}},
+    // ack: the row deleted when data.result is null or absent.
+    {Stmt::ack,
+     "DELETE FROM {J} AS j WHERE j.queue_name = $1 AND j.job_id = $2 "
+     "AND COALESCE(pg_catalog.jsonb_typeof(j.data->'result'), 'null') = 'null'",
+     2,
+     {TEXTOID, TEXTOID}},
+    // list_delayed: every row of the queue with a data.delay_until, whatever its status, by run time.
+    {Stmt::list_delayed,
+     "SELECT j.job_id, (j.data->>'delay_until')::pg_catalog.float8, j.data FROM {J} AS j "
+     "WHERE j.queue_name = $1 AND pg_catalog.jsonb_typeof(j.data->'delay_until') = 'number' "
+     "ORDER BY (j.data->>'delay_until')::pg_catalog.float8, j.id",
+     1,
+     {TEXTOID}},
     {Stmt::queue_paused, "SELECT EXISTS (SELECT 1 FROM {P} AS p WHERE p.queue_name = $1)", 1, {TEXTOID}},
     // AsyncMQ's dequeue (contract §4) for up to $2 jobs in one statement: marked waiting rows
     // deleted, then runnable rows claimed by priority, then the created_at column, then insertion
@@ -97,7 +135,9 @@ const StmtSpec specs[] = {
      "FROM {J} AS j WHERE j.queue_name = $1 AND j.job_id = $2 FOR UPDATE OF j",
      2,
      {TEXTOID, TEXTOID}},
-    {Stmt::marked, "SELECT EXISTS (SELECT 1 FROM {C} AS c WHERE c.queue_name = $1 AND c.job_id = $2)", 2,
+    {Stmt::marked,
+     "SELECT EXISTS (SELECT 1 FROM {C} AS c WHERE c.queue_name = $1 AND c.job_id = $2)",
+     2,
      {TEXTOID, TEXTOID}},
     {Stmt::delete_row, "DELETE FROM {J} AS j WHERE j.id = $1", 1, {INT4OID}},
     // complete_active_job as the worker's success path leaves it: status, result, delay_until null
@@ -109,6 +149,23 @@ const StmtSpec specs[] = {
      "WHERE j.id = $1",
      2,
      {INT4OID, JSONBOID}},
+    // asyncmq_complete_many in one statement: the rows locked in id order (so two calls with the
+    // same ids in other orders cannot deadlock), a job with a cancellation marker deleted, the
+    // active ones completed as Stmt::complete does; returns the completed ids.
+    {Stmt::complete_many,
+     "WITH locked AS ("
+     "  SELECT j.id, j.status, EXISTS (SELECT 1 FROM {C} AS c "
+     "    WHERE c.queue_name = j.queue_name AND c.job_id = j.job_id) AS marked "
+     "  FROM {J} AS j WHERE j.queue_name = $1 AND j.job_id = ANY ($2) ORDER BY j.id FOR UPDATE OF j), "
+     "gone AS (DELETE FROM {J} AS j USING locked AS l WHERE j.id = l.id AND l.marked), "
+     "done AS ("
+     "  UPDATE {J} AS j SET status = 'completed', delay_until = NULL, updated_at = pg_catalog.now(), "
+     "  data = (j.data - 'heartbeat') || pg_catalog.jsonb_build_object('status', 'completed', 'result', $3, "
+     "  'delay_until', NULL, 'last_attempt', j.data->'active_since') "
+     "  FROM locked AS l WHERE j.id = l.id AND NOT l.marked AND l.status = 'active' RETURNING j.job_id) "
+     "SELECT pg_catalog.array_agg(d.job_id) FROM done AS d",
+     3,
+     {TEXTOID, TEXTARRAYOID, JSONBOID}},
     // retry_active_job (status delayed, a run time in data and column) or fail_active_job.
     {Stmt::fail,
      "UPDATE {J} AS j SET status = $2, delay_until = $5::pg_catalog.float8, updated_at = pg_catalog.now(), "
@@ -119,7 +176,9 @@ const StmtSpec specs[] = {
      {INT4OID, TEXTOID, INT4OID, TEXTOID, NUMERICOID}},
     // resolve_dependency: the parent leaves each list; an emptied list loses its key and the job
     // becomes waiting. A plain UPDATE, so concurrent resolutions of two parents of one child
-    // serialize on the row and each sees the other's result.
+    // serialize on the row and each sees the other's result. Only jobs that can still wait are
+    // read (dequeue takes no job whose list is not empty, so a finished job holds no dependency):
+    // the status index then bounds the scan by the queue's backlog, not by its history.
     {Stmt::resolve,
      "UPDATE {J} AS j SET "
      "status = CASE WHEN (j.data->'depends_on') - $2 = '[]'::pg_catalog.jsonb THEN 'waiting' ELSE j.status END, "
@@ -127,12 +186,14 @@ const StmtSpec specs[] = {
      "data = CASE WHEN (j.data->'depends_on') - $2 = '[]'::pg_catalog.jsonb "
      "  THEN (j.data - 'depends_on') || '{\"status\": \"waiting\"}'::pg_catalog.jsonb "
      "  ELSE j.data || pg_catalog.jsonb_build_object('depends_on', (j.data->'depends_on') - $2) END "
-     "WHERE j.queue_name = $1 AND pg_catalog.jsonb_typeof(j.data->'depends_on') = 'array' "
-     "AND (j.data->'depends_on') ? $2 "
+     "WHERE j.queue_name = $1 AND j.status IN ('waiting', 'delayed') "
+     "AND pg_catalog.jsonb_typeof(j.data->'depends_on') = 'array' AND (j.data->'depends_on') ?| $2 "
      "RETURNING j.status = 'waiting' AND NOT (j.data ? 'depends_on')",
      2,
-     {TEXTOID, TEXTOID}},
-    {Stmt::mark_cancelled, "INSERT INTO {C} AS c (queue_name, job_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", 2,
+     {TEXTOID, TEXTARRAYOID}},
+    {Stmt::mark_cancelled,
+     "INSERT INTO {C} AS c (queue_name, job_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+     2,
      {TEXTOID, TEXTOID}},
     {Stmt::cancel_active,
      "UPDATE {J} AS j SET status = 'cancelled', delay_until = NULL, updated_at = pg_catalog.now(), "
@@ -145,7 +206,8 @@ const StmtSpec specs[] = {
     {Stmt::retry,
      "UPDATE {J} AS j SET status = 'waiting', updated_at = pg_catalog.now(), "
      "data = (j.data - 'result' - 'last_error' - 'error_traceback' - 'failed_at' - 'completed_at') "
-     "  || pg_catalog.jsonb_build_object('status', 'waiting', 'delay_until', NULL, 'updated_at', $3::pg_catalog.numeric) "
+     "  || pg_catalog.jsonb_build_object('status', 'waiting', 'delay_until', NULL, 'updated_at', "
+     "$3::pg_catalog.numeric) "
      "WHERE j.queue_name = $1 AND j.job_id = $2 AND j.status IS DISTINCT FROM 'active' RETURNING j.id",
      3,
      {TEXTOID, TEXTOID, NUMERICOID}},
@@ -204,10 +266,86 @@ const StmtSpec specs[] = {
      "FROM {J} AS j WHERE j.queue_name = $1",
      1,
      {TEXTOID}},
+    // expire_active_job: status expired, delay_until null in data and column, heartbeat removed
+    // (the worker's payload is Job.to_dict(), which has none); last_attempt is left as it was.
+    {Stmt::expire,
+     "UPDATE {J} AS j SET status = 'expired', delay_until = NULL, updated_at = pg_catalog.now(), "
+     "data = (j.data - 'heartbeat') || '{\"status\": \"expired\", \"delay_until\": null}'::pg_catalog.jsonb "
+     "WHERE j.id = $1",
+     1,
+     {INT4OID}},
+    // pop_due_delayed (Queue.get_due_delayed): due delayed rows deleted and returned as stored.
+    {Stmt::pop_due,
+     "WITH due AS ("
+     "  SELECT j.id FROM {J} AS j WHERE j.queue_name = $1 AND j.status = 'delayed' "
+     "  AND (j.data->>'delay_until')::pg_catalog.float8 <= $2::pg_catalog.float8 FOR UPDATE OF j SKIP LOCKED), "
+     "gone AS (DELETE FROM {J} AS j USING due WHERE j.id = due.id RETURNING j.data, j.created_at, j.id) "
+     "SELECT g.data FROM gone AS g ORDER BY g.created_at, g.id",
+     2,
+     {TEXTOID, NUMERICOID}},
+    // move_to_dlq: status failed in data and column, data.delay_until null; the delay_until column
+    // is not written (AsyncMQ's store upsert does not), so it keeps a retry's run time.
+    {Stmt::move_to_dlq,
+     "UPDATE {J} AS j SET status = 'failed', updated_at = pg_catalog.now(), "
+     "data = j.data || '{\"status\": \"failed\", \"delay_until\": null}'::pg_catalog.jsonb "
+     "WHERE j.queue_name = $1 AND j.job_id = $2 RETURNING j.id",
+     2,
+     {TEXTOID, TEXTOID}},
+    // register_worker: one row a worker, its queue as a one-element array.
+    {Stmt::worker_register,
+     "INSERT INTO {W} AS w (worker_id, queues, concurrency, heartbeat) VALUES ($1, ARRAY[$2], $3, $4) "
+     "ON CONFLICT (worker_id) DO UPDATE SET queues = EXCLUDED.queues, concurrency = EXCLUDED.concurrency, "
+     "heartbeat = EXCLUDED.heartbeat",
+     4,
+     {TEXTOID, TEXTOID, INT4OID, FLOAT8OID}},
+    {Stmt::worker_list,
+     "SELECT w.worker_id, w.queues[1], w.concurrency, w.heartbeat FROM {W} AS w WHERE w.heartbeat >= $1 "
+     "ORDER BY w.worker_id",
+     1,
+     {FLOAT8OID}},
+    {Stmt::worker_deregister, "DELETE FROM {W} AS w WHERE w.worker_id = $1", 1, {TEXTOID}},
+    // AsyncMQ's job_def normalisation: the keys of one job's identity and schedule dropped, null
+    // values dropped, task renamed task_id. Also what upsert checks: the types of task_id, every
+    // and cron, and whether both task and task_id were given.
+    {Stmt::rep_normalise,
+     "WITH d AS ("
+     "  SELECT COALESCE(pg_catalog.jsonb_object_agg(CASE WHEN e.k = 'task' THEN 'task_id' ELSE e.k END, e.v), "
+     "    '{}'::pg_catalog.jsonb) AS def "
+     "  FROM pg_catalog.jsonb_each($1) AS e(k, v) "
+     "  WHERE pg_catalog.jsonb_typeof(e.v) <> 'null' "
+     "  AND e.k <> ALL ('{id,status,queue,queue_name,next_run,paused,repeat_id,_last_run}'::pg_catalog.text[])) "
+     "SELECT d.def, pg_catalog.jsonb_typeof(d.def->'task_id'), pg_catalog.jsonb_typeof(d.def->'every'), "
+     "d.def->>'every', pg_catalog.jsonb_typeof(d.def->'cron'), d.def->>'cron', "
+     "COALESCE(pg_catalog.jsonb_typeof($1->'task') <> 'null' AND pg_catalog.jsonb_typeof($1->'task_id') <> 'null', "
+     "false) FROM d",
+     1,
+     {JSONBOID}},
+    // upsert_repeatable: keyed on (queue_name, job_def); again, it moves next_run and clears paused.
+    {Stmt::rep_upsert,
+     "INSERT INTO {R} AS r (queue_name, job_def, next_run, paused) "
+     "VALUES ($1, $2, pg_catalog.to_timestamp($3), false) "
+     "ON CONFLICT (queue_name, job_def) DO UPDATE SET next_run = EXCLUDED.next_run, paused = false",
+     3,
+     {TEXTOID, JSONBOID, FLOAT8OID}},
+    {Stmt::rep_pause,
+     "UPDATE {R} AS r SET paused = true WHERE r.queue_name = $1 AND r.job_def = $2",
+     2,
+     {TEXTOID, JSONBOID}},
+    {Stmt::rep_resume,
+     "UPDATE {R} AS r SET paused = false, next_run = pg_catalog.to_timestamp($3) "
+     "WHERE r.queue_name = $1 AND r.job_def = $2",
+     3,
+     {TEXTOID, JSONBOID, FLOAT8OID}},
+    {Stmt::rep_list,
+     "SELECT r.job_def, pg_catalog.date_part('epoch', r.next_run), r.paused FROM {R} AS r "
+     "WHERE r.queue_name = $1 ORDER BY r.next_run, r.job_def",
+     1,
+     {TEXTOID}},
 };
 
-const Oid upsert_types[] = {TEXTOID,    TEXTOID,    TEXTOID, JSONBOID,   JSONBOID, INT4OID,       NUMERICOID,
-                            NUMERICOID, NUMERICOID, TEXTOID, NUMERICOID, INT4OID,  TEXTARRAYOID};
+// $14 repeat_every, $15 the deduplication object.
+const Oid upsert_types[] = {TEXTOID,    TEXTOID, TEXTOID,    JSONBOID, JSONBOID,     INT4OID,    NUMERICOID, NUMERICOID,
+                            NUMERICOID, TEXTOID, NUMERICOID, INT4OID,  TEXTARRAYOID, NUMERICOID, JSONBOID};
 
 struct PlanSet {
     char *key;
@@ -221,8 +359,13 @@ char *expand(const char *sql, const JobTables &t) {
     StringInfoData out;
     initStringInfo(&out);
     for (const char *s = sql; *s; s++) {
-        if (s[0] == '{' && s[1] != '\0' && s[2] == '}' && strchr("JCPK", s[1]) != nullptr) {
-            const char *name = s[1] == 'J' ? t.jobs : s[1] == 'C' ? t.cancelled : s[1] == 'P' ? t.paused : t.key;
+        if (s[0] == '{' && s[1] != '\0' && s[2] == '}' && strchr("JCPKRW", s[1]) != nullptr) {
+            const char *name = s[1] == 'J'   ? t.jobs
+                               : s[1] == 'C' ? t.cancelled
+                               : s[1] == 'P' ? t.paused
+                               : s[1] == 'R' ? t.repeatables.qualified
+                               : s[1] == 'W' ? t.workers.qualified
+                                             : t.key;
             if (name == nullptr)
                 elog(ERROR, "asyncmq: statement needs a table the layout does not have");
             appendStringInfoString(&out, name);
@@ -243,15 +386,34 @@ const Target *find(const Targets &targets, TableKind kind) {
 
 const char *require(const Target *target) {
     if (!OidIsValid(target->relid))
-        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE), errmsg("table %s does not exist", target->qualified),
-                        target->setting ? errdetail("%s is \"%s\".", target->setting,
-                                                    GetConfigOption(target->setting, false, false))
-                                        : 0,
-                        errhint("Make AsyncMQ's tables with SELECT asyncmq_install(), or check the asyncmq.* settings.")));
+        ereport(ERROR,
+                (errcode(ERRCODE_UNDEFINED_TABLE), errmsg("table %s does not exist", target->qualified),
+                 target->setting
+                     ? errdetail("%s is \"%s\".", target->setting, GetConfigOption(target->setting, false, false))
+                     : 0,
+                 errhint("Make AsyncMQ's tables with SELECT asyncmq_install(), or check the asyncmq.* settings.")));
     return target->qualified;
 }
 
+OptionalTable optional(const Target *target) {
+    OptionalTable table = {};
+    if (target != nullptr) {
+        table.qualified = target->qualified;
+        table.exists = OidIsValid(target->relid);
+        table.setting = target->setting;
+    }
+    return table;
+}
+
 } // namespace
+
+void require_table(const OptionalTable &table) {
+    if (!table.exists)
+        ereport(ERROR,
+                (errcode(ERRCODE_UNDEFINED_TABLE), errmsg("table %s does not exist", table.qualified),
+                 errdetail("%s is \"%s\".", table.setting, GetConfigOption(table.setting, false, false)),
+                 errhint("Make AsyncMQ's tables with SELECT asyncmq_install(), or check the asyncmq.* settings.")));
+}
 
 void job_tables(JobTables *t) {
     Targets targets;
@@ -264,7 +426,11 @@ void job_tables(JobTables *t) {
     const Target *paused = find(targets, TableKind::paused_queues);
     t->paused = paused ? require(paused) : nullptr;
     t->key = jobs->spec->nkey == 2 ? psprintf("%s, %s", jobs->spec->key[0], jobs->spec->key[1]) : jobs->spec->key[0];
-    t->cache_key = psprintf("%s|%s|%s|%s", layout_name(t->layout), t->jobs, t->cancelled, t->paused ? t->paused : "");
+    t->repeatables = optional(find(targets, TableKind::repeatables));
+    t->workers = optional(find(targets, TableKind::workers_heartbeat));
+    t->cache_key =
+        psprintf("%s|%s|%s|%s|%s|%s", layout_name(t->layout), t->jobs, t->cancelled, t->paused ? t->paused : "",
+                 t->repeatables.qualified, t->workers.qualified ? t->workers.qualified : "");
 }
 
 SPIPlanPtr plan(const JobTables &t, Stmt stmt) {

@@ -6,12 +6,15 @@
 // returns out of SPI's memory before SPI_finish. Nothing here owns an object with a destructor.
 #include "pg.hpp"
 
+#include "cron.hpp"
 #include "jobs.hpp"
 #include "plans.hpp"
 
 #include <cmath>
 
 extern "C" {
+#include "utils/datum.h"
+#include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/timestamp.h"
 
@@ -34,6 +37,19 @@ PG_FUNCTION_INFO_V1(asyncmq_recover_stalled);
 PG_FUNCTION_INFO_V1(asyncmq_queue_stats);
 PG_FUNCTION_INFO_V1(asyncmq_resolve_dependency);
 PG_FUNCTION_INFO_V1(asyncmq_channel);
+PG_FUNCTION_INFO_V1(asyncmq_expire);
+PG_FUNCTION_INFO_V1(asyncmq_move_to_dlq);
+PG_FUNCTION_INFO_V1(asyncmq_pop_due_delayed);
+PG_FUNCTION_INFO_V1(asyncmq_register_worker);
+PG_FUNCTION_INFO_V1(asyncmq_list_workers);
+PG_FUNCTION_INFO_V1(asyncmq_deregister_worker);
+PG_FUNCTION_INFO_V1(asyncmq_upsert_repeatable);
+PG_FUNCTION_INFO_V1(asyncmq_pause_repeatable);
+PG_FUNCTION_INFO_V1(asyncmq_resume_repeatable);
+PG_FUNCTION_INFO_V1(asyncmq_list_repeatables);
+PG_FUNCTION_INFO_V1(asyncmq_cron_next);
+PG_FUNCTION_INFO_V1(asyncmq_ack);
+PG_FUNCTION_INFO_V1(asyncmq_list_delayed);
 }
 
 namespace asyncmq {
@@ -47,9 +63,13 @@ struct NewJob {
     Datum kwargs;
     int32 priority;
     int32 max_retries;
-    bool has_backoff, has_ttl, has_delay;
-    double backoff, ttl, delay;
-    Datum depends_on; // text[]
+    bool has_backoff, has_ttl, has_delay, has_repeat_every;
+    double backoff, ttl, delay, repeat_every;
+    const char *backoff_spelt; // the backoff as a JSON element spelt it (2 or 2.0); nullptr: a float
+    Datum depends_on;          // text[]
+    const char *dedup_id;      // nullptr: no deduplication
+    bool has_dedup_ttl;        // a ttl: throttle mode; none: simple mode
+    double dedup_ttl;
 };
 
 // Between these two, statements run with pg_catalog alone on search_path: the tables are already
@@ -115,27 +135,117 @@ void check_job(const NewJob &job, const char *where) {
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                         errmsg("%sdelay must be a finite number of seconds, 0 or more", where),
                         errhint("Pass delay => NULL for a job that may run at once.")));
+    if (job.has_repeat_every && !(job.repeat_every > 0 && std::isfinite(job.repeat_every)))
+        BAD_JOB(where, "repeat_every must be a finite number of seconds greater than 0");
     ArrayType *deps = DatumGetArrayTypeP(job.depends_on);
     if (ARR_NDIM(deps) > 1 || array_contains_nulls(deps))
         BAD_JOB(where, "depends_on must be a one-dimensional array of job ids without nulls");
 }
 
+// Reads a deduplication option (jsonb, SPI connected) into the job, as AsyncMQ normalises it:
+// a non-empty string id, a ttl above 0 or none, extend and replace. Only the modes whose
+// behaviour the fixtures show are taken: throttle (a ttl) and simple (none).
+void read_dedup(const JobTables &t, Datum option, const char *where, NewJob *job) {
+    Datum arg[1] = {option};
+    run(plan(t, Stmt::dedup_fields), arg, nullptr, true, SPI_OK_SELECT);
+    HeapTuple tuple = SPI_tuptable->vals[0];
+    TupleDesc desc = SPI_tuptable->tupdesc;
+    auto text = [&](int col) { return SPI_getvalue(tuple, desc, col); };
+    auto type = [&](int col) {
+        const char *ty = SPI_getvalue(tuple, desc, col);
+        return ty == nullptr || strcmp(ty, "null") == 0 ? (const char *)nullptr : ty;
+    };
+    if (strcmp(text(1), "object") != 0)
+        ereport(ERROR,
+                (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%sdeduplication must be a JSON object", where),
+                 errhint("Write it as '{\"id\": \"report-2026\", \"ttl\": 60}'::jsonb.")));
+    if (text(2) != nullptr)
+        ereport(ERROR,
+                (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%sunknown key in deduplication: %s", where, text(2)),
+                 errhint("The keys are id, ttl, extend and replace.")));
+    if (type(3) == nullptr || strcmp(type(3), "string") != 0 || text(4)[0] == '\0')
+        ereport(ERROR,
+                (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%sdeduplication needs a non-empty string id", where),
+                 errdetail("Jobs added with the same deduplication id share one window.")));
+    job->dedup_id = text(4);
+    if ((job->has_dedup_ttl = type(5) != nullptr)) {
+        double ttl = strcmp(type(5), "number") == 0
+                         ? DatumGetFloat8(DirectFunctionCall1(float8in, CStringGetDatum(text(6))))
+                         : -1;
+        if (!(ttl > 0 && std::isfinite(ttl)))
+            ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                            errmsg("%sdeduplication ttl must be a number of seconds greater than 0", where),
+                            errhint("Leave ttl out for a window that lasts until the job finishes.")));
+        job->dedup_ttl = ttl;
+    }
+    for (int col = 7; col <= 9; col += 2) {
+        const char *key = col == 7 ? "extend" : "replace";
+        if (type(col) != nullptr && strcmp(type(col), "boolean") != 0)
+            ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                            errmsg("%sdeduplication %s must be a boolean", where, key)));
+        if (type(col) != nullptr && strcmp(text(col + 1), "true") == 0)
+            ereport(ERROR,
+                    (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                     errmsg("%sdeduplication with %s is not supported", where, key),
+                     errdetail("%s", col == 7 ? "AsyncMQ's extend renews the owner's window when a duplicate is added, "
+                                                "which the AsyncMQ 0.9.1 fixtures do not show."
+                                              : "AsyncMQ's replace and debounce modes replace a delayed owner with "
+                                                "the new job, which the AsyncMQ 0.9.1 fixtures do not show."),
+                     errhint("Use the simple mode (an id alone) or the throttle mode (an id and a ttl).")));
+    }
+}
+
+char *numeric_text(Datum number) {
+    return DatumGetCString(DirectFunctionCall1(numeric_out, number));
+}
+
+// The deduplication object AsyncMQ stores: {id, ttl (a float or null), extend, replace, delay (the
+// job's delay or null), mode, expires_at (now + ttl or null)}.
+Datum dedup_object(const NewJob &job, double now) {
+    StringInfoData json;
+    initStringInfo(&json);
+    appendStringInfoString(&json, "{\"id\": ");
+    escape_json(&json, job.dedup_id);
+    appendStringInfo(&json,
+                     ", \"ttl\": %s, \"extend\": false, \"replace\": false, \"delay\": %s, "
+                     "\"mode\": \"%s\", \"expires_at\": %s}",
+                     job.has_dedup_ttl ? numeric_text(float_number(job.dedup_ttl)) : "null",
+                     job.has_delay ? numeric_text(int_or_float_number(job.delay)) : "null",
+                     job.has_dedup_ttl ? "throttle" : "simple",
+                     job.has_dedup_ttl ? numeric_text(float_number(now + job.dedup_ttl)) : "null");
+    return DirectFunctionCall1(jsonb_in, CStringGetDatum(json.data));
+}
+
+Datum advisory_key(const char *queue, const char *kind, const char *id) {
+    Datum key = DirectFunctionCall1Coll(hashtext, DEFAULT_COLLATION_OID,
+                                        CStringGetTextDatum(psprintf("asyncmq:%s:%s:%s", queue, kind, id)));
+    return Int64GetDatum((int64)DatumGetInt32(key));
+}
+
 // Queue.add: a custom id that names a job (in any status but cancelled) returns that id and
 // writes nothing; otherwise AsyncMQ's upsert writes the payload Job.to_dict() would.
 char *enqueue_one(const JobTables &t, const char *queue, const NewJob &job, MemoryContext out) {
-    Datum values[13];
-    char nulls[13];
+    Datum values[15];
+    char nulls[15];
     memset(nulls, ' ', sizeof nulls);
+    if (job.dedup_id != nullptr) {
+        // The lock AsyncMQ's Queue.add holds while it looks the owner up (a session lock there):
+        // of two adds at once, the second waits and then finds the first's job.
+        DirectFunctionCall1(pg_advisory_xact_lock_int8, advisory_key(queue, "dedup", job.dedup_id));
+        Datum look[3] = {CStringGetTextDatum(queue), CStringGetTextDatum(job.dedup_id), Float8GetDatum(epoch_now())};
+        if (run(plan(t, Stmt::dedup_owner), look, nullptr, false, SPI_OK_SELECT) > 0)
+            return MemoryContextStrdup(out, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1));
+    }
     if (job.job_id != nullptr) {
         // The lock AsyncMQ's Queue.add holds while it looks the id up (a session lock there).
-        Datum key = DirectFunctionCall1Coll(hashtext, DEFAULT_COLLATION_OID,
-                                            CStringGetTextDatum(psprintf("asyncmq:%s:job-id:%s", queue, job.job_id)));
-        DirectFunctionCall1(pg_advisory_xact_lock_int8, Int64GetDatum((int64)DatumGetInt32(key)));
+        DirectFunctionCall1(pg_advisory_xact_lock_int8, advisory_key(queue, "job-id", job.job_id));
         Datum look[2] = {CStringGetTextDatum(queue), CStringGetTextDatum(job.job_id)};
         if (run(plan(t, Stmt::job_exists), look, nullptr, false, SPI_OK_SELECT) > 0)
             return MemoryContextStrdup(out, job.job_id);
     }
     double created = epoch_now();
+    // AsyncMQ computes expires_at just before the job's created_at.
+    Datum dedup = job.dedup_id != nullptr ? dedup_object(job, created) : (Datum)0;
     const char *status = job.has_delay ? "delayed" : "waiting";
     values[0] = CStringGetTextDatum(queue);
     values[1] = job.job_id ? CStringGetTextDatum(job.job_id) : (nulls[1] = 'n', (Datum)0);
@@ -143,13 +253,18 @@ char *enqueue_one(const JobTables &t, const char *queue, const NewJob &job, Memo
     values[3] = job.args;
     values[4] = job.kwargs;
     values[5] = Int32GetDatum(job.max_retries);
-    values[6] = job.has_backoff ? float_number(job.backoff) : (nulls[6] = 'n', (Datum)0);
+    values[6] = !job.has_backoff    ? (nulls[6] = 'n', (Datum)0)
+                : job.backoff_spelt ? DirectFunctionCall3(numeric_in, CStringGetDatum(job.backoff_spelt),
+                                                          ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1))
+                                    : float_number(job.backoff);
     values[7] = job.has_ttl ? int_or_float_number(job.ttl) : (nulls[7] = 'n', (Datum)0);
     values[8] = float_number(created);
     values[9] = CStringGetTextDatum(status);
     values[10] = job.has_delay ? float_number(created + job.delay) : (nulls[10] = 'n', (Datum)0);
     values[11] = Int32GetDatum(job.priority);
     values[12] = job.depends_on;
+    values[13] = job.has_repeat_every ? int_or_float_number(job.repeat_every) : (nulls[13] = 'n', (Datum)0);
+    values[14] = job.dedup_id != nullptr ? dedup : (nulls[14] = 'n', (Datum)0);
     if (run(plan(t, Stmt::upsert), values, nulls, false, SPI_OK_INSERT_RETURNING) != 1)
         ereport(ERROR, (errcode(ERRCODE_UNIQUE_VIOLATION),
                         errmsg("job id \"%s\" is taken by a job of another queue", job.job_id),
@@ -223,8 +338,9 @@ bool lock_active(const JobTables &t, const char *queue, const char *job_id, Lock
     return strcmp(job->status, "active") == 0;
 }
 
-int64 resolve_dependency(const JobTables &t, const char *queue, const char *parent) {
-    Datum args[2] = {CStringGetTextDatum(queue), CStringGetTextDatum(parent)};
+// Releases the dependants of the parents (a text[] of job ids); returns how many became runnable.
+int64 resolve_parents(const JobTables &t, const char *queue, Datum parents) {
+    Datum args[2] = {CStringGetTextDatum(queue), parents};
     uint64 n = run(plan(t, Stmt::resolve), args, nullptr, false, SPI_OK_UPDATE_RETURNING);
     int64 released = 0;
     for (uint64 i = 0; i < n; i++) {
@@ -235,6 +351,11 @@ int64 resolve_dependency(const JobTables &t, const char *queue, const char *pare
     if (released > 0)
         wake_queue(queue);
     return released;
+}
+
+int64 resolve_dependency(const JobTables &t, const char *queue, const char *parent) {
+    Datum one = CStringGetTextDatum(parent);
+    return resolve_parents(t, queue, PointerGetDatum(construct_array(&one, 1, TEXTOID, -1, false, TYPALIGN_INT)));
 }
 
 bool complete_one(const JobTables &t, const char *queue, const char *job_id, Datum result, bool result_null) {
@@ -250,11 +371,10 @@ bool complete_one(const JobTables &t, const char *queue, const char *job_id, Dat
 
 void require_paused_table(const JobTables &t, const char *function) {
     if (t.paused == nullptr)
-        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                        errmsg("%s needs AsyncMQ layout 0.9 or later", function),
-                        errdetail("asyncmq.layout is %s, whose tables have no paused queues table.",
-                                  layout_name(t.layout)),
-                        errhint("Set asyncmq.layout to 0.9 or later and run asyncmq_install().")));
+        ereport(ERROR,
+                (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("%s needs AsyncMQ layout 0.9 or later", function),
+                 errdetail("asyncmq.layout is %s, whose tables have no paused queues table.", layout_name(t.layout)),
+                 errhint("Set asyncmq.layout to 0.9 or later and run asyncmq_install().")));
 }
 
 bool queue_paused(const JobTables &t, const char *queue) {
@@ -266,11 +386,12 @@ bool queue_paused(const JobTables &t, const char *queue) {
     return DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 }
 
-// Sends each row's jsonb (column col) to the function's result set.
+// Sends the first ncols columns (at most 4) of each row to the function's result set.
 void return_rows(ReturnSetInfo *rsinfo, int ncols) {
+    Assert(ncols <= 4);
     for (uint64 i = 0; i < SPI_processed; i++) {
-        Datum values[2];
-        bool nulls[2];
+        Datum values[4];
+        bool nulls[4];
         for (int c = 0; c < ncols; c++)
             values[c] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, c + 1, &nulls[c]);
         tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
@@ -289,6 +410,96 @@ int32 int_field(const char *type, const char *text, const char *where, const cha
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%s%s must be an integer", where, key),
                         errdetail("AsyncMQ reads %s with an integer cast; %s would make it fail.", key, text)));
     return (int32)v;
+}
+
+void require_workers_table(const JobTables &t, const char *function) {
+    if (t.workers.qualified == nullptr)
+        ereport(
+            ERROR,
+            (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("%s needs AsyncMQ layout 0.2 or later", function),
+             errdetail("asyncmq.layout is %s, whose tables have no workers heartbeat table.", layout_name(t.layout)),
+             errhint("Set asyncmq.layout to 0.2 or later and run asyncmq_install().")));
+    require_table(t.workers);
+}
+
+double finite_arg(FunctionCallInfo fcinfo, int i, const char *name, const char *hint) {
+    if (PG_ARGISNULL(i))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not be null", name)));
+    double v = PG_GETARG_FLOAT8(i);
+    if (!(v >= 0 && std::isfinite(v)))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("%s must be a finite number of seconds, 0 or more", name), errhint("%s", hint)));
+    return v;
+}
+
+// The next minute after `after` (epoch seconds) that the cron expression matches.
+double cron_after(const char *cron, double after) {
+    CronSpec spec;
+    char problem[256];
+    if (!cron_parse(cron, &spec, problem, sizeof problem))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("invalid cron expression \"%s\"", cron),
+                        errdetail("%s", problem),
+                        errhint("Write five fields, minute hour day month weekday, such as \"*/5 * * * *\".")));
+    int64 next;
+    if (!cron_next(spec, (int64)std::floor(after), &next))
+        ereport(ERROR,
+                (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("cron expression \"%s\" matches no time", cron),
+                 errdetail("No minute of the next 400 years matches it.")));
+    return (double)next;
+}
+
+// A repeatable's definition as AsyncMQ stores it, and its next run from now.
+struct Repeatable {
+    Datum def; // normalised jsonb
+    double next_run;
+};
+
+Repeatable normalise_repeatable(const JobTables &t, FunctionCallInfo fcinfo, int i) {
+    if (PG_ARGISNULL(i))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("job_def must not be null")));
+    Jsonb *def = PG_GETARG_JSONB_P(i);
+    if (!JB_ROOT_IS_OBJECT(def))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("job_def must be a JSON object"),
+                        errhint("Write it as '{\"task_id\": \"app.tasks.report\", \"every\": 60}'::jsonb.")));
+    Datum args[1] = {JsonbPGetDatum(def)};
+    run(plan(t, Stmt::rep_normalise), args, nullptr, true, SPI_OK_SELECT);
+    HeapTuple tuple = SPI_tuptable->vals[0];
+    TupleDesc desc = SPI_tuptable->tupdesc;
+    bool isnull;
+    Repeatable r;
+    r.def = SPI_getbinval(tuple, desc, 1, &isnull);
+    const char *task_type = SPI_getvalue(tuple, desc, 2);
+    const char *every_type = SPI_getvalue(tuple, desc, 3);
+    const char *every = SPI_getvalue(tuple, desc, 4);
+    const char *cron_type = SPI_getvalue(tuple, desc, 5);
+    const char *cron = SPI_getvalue(tuple, desc, 6);
+    if (DatumGetBool(SPI_getbinval(tuple, desc, 7, &isnull)))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("job_def has both task and task_id"),
+                        errdetail("AsyncMQ stores task as task_id, so the two would collide."),
+                        errhint("Name the task once, as task_id.")));
+    if (task_type == nullptr || strcmp(task_type, "string") != 0)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("job_def must name its task in task_id"),
+                        errdetail("A repeatable runs the task that task_id (or task) names, a string.")));
+    if ((every_type == nullptr) == (cron_type == nullptr))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("job_def must have either every or cron"),
+                        errdetail("every is the interval in seconds; cron is a five-field cron expression."),
+                        errhint("Give exactly one of them.")));
+    double now = epoch_now();
+    if (every_type != nullptr) {
+        double seconds = strcmp(every_type, "number") == 0
+                             ? DatumGetFloat8(DirectFunctionCall1(float8in, CStringGetDatum(every)))
+                             : -1;
+        if (!(seconds > 0 && std::isfinite(seconds)))
+            ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                            errmsg("every must be a number of seconds greater than 0")));
+        r.next_run = now + seconds;
+    } else {
+        if (strcmp(cron_type, "string") != 0)
+            ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("cron must be a string")));
+        r.next_run = cron_after(cron, now);
+    }
+    r.def = datumCopy(r.def, false, -1); // survives SPI_freetuptable of later statements
+    return r;
 }
 
 } // namespace
@@ -317,12 +528,16 @@ extern "C" Datum asyncmq_enqueue(PG_FUNCTION_ARGS) {
     if ((job.has_delay = !PG_ARGISNULL(9)))
         job.delay = PG_GETARG_FLOAT8(9);
     job.depends_on = PG_ARGISNULL(10) ? PointerGetDatum(construct_empty_array(TEXTOID)) : PG_GETARG_DATUM(10);
+    if ((job.has_repeat_every = !PG_ARGISNULL(12)))
+        job.repeat_every = PG_GETARG_FLOAT8(12);
     check_job(job, "");
 
     MemoryContext caller = CurrentMemoryContext;
     JobTables t;
     job_tables(&t);
     spi_connect();
+    if (!PG_ARGISNULL(11))
+        read_dedup(t, PG_GETARG_DATUM(11), "", &job);
     char *id = enqueue_one(t, queue, job, caller);
     spi_finish();
     PG_RETURN_TEXT_P(cstring_to_text(id));
@@ -361,7 +576,7 @@ extern "C" Datum asyncmq_enqueue_many(PG_FUNCTION_ARGS) {
         if (text(3) != nullptr)
             ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%sunknown key: %s", where, text(3)),
                             errhint("The keys are task, args, kwargs, job_id, priority, max_retries, backoff, ttl, "
-                                    "delay and depends_on.")));
+                                    "delay, depends_on, repeat_every and deduplication.")));
         NewJob &job = parsed[i];
         if (type(4) == nullptr || strcmp(type(4), "string") != 0)
             ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%stask must be a string", where)));
@@ -376,8 +591,11 @@ extern "C" Datum asyncmq_enqueue_many(PG_FUNCTION_ARGS) {
         job.job_id = type(8) ? text(9) : nullptr;
         job.priority = type(10) ? int_field(type(10), text(11), where, "priority") : 5;
         job.max_retries = type(12) ? int_field(type(12), text(13), where, "max_retries") : 0;
-        if ((job.has_backoff = type(14) != nullptr))
+        // A JSON backoff keeps its spelling, as AsyncMQ's json.dumps keeps Job(backoff=2)'s 2.
+        if ((job.has_backoff = type(14) != nullptr)) {
             job.backoff = number_field(type(14), text(15), where, "backoff");
+            job.backoff_spelt = text(15);
+        }
         if ((job.has_ttl = type(16) != nullptr))
             job.ttl = number_field(type(16), text(17), where, "ttl");
         if ((job.has_delay = type(18) != nullptr))
@@ -391,7 +609,14 @@ extern "C" Datum asyncmq_enqueue_many(PG_FUNCTION_ARGS) {
                                 errmsg("%sdepends_on must be a JSON array of job ids (strings)", where)));
             job.depends_on = SPI_getbinval(tuple, desc, 21, &isnull);
         }
+        if ((job.has_repeat_every = type(23) != nullptr))
+            job.repeat_every = number_field(type(23), text(24), where, "repeat_every");
         check_job(job, where);
+        Datum dedup = SPI_getbinval(tuple, desc, 25, &isnull);
+        if (type(25) == nullptr && !isnull) // JSON null: no deduplication
+            isnull = true;
+        if (!isnull)
+            read_dedup(t, dedup, where, &job);
     }
     for (uint64 i = 0; i < n; i++) {
         Datum id = CStringGetTextDatum(enqueue_one(t, queue, parsed[i], caller));
@@ -438,19 +663,20 @@ extern "C" Datum asyncmq_complete_many(PG_FUNCTION_ARGS) {
     const char *queue = queue_arg(fcinfo, 0);
     if (PG_ARGISNULL(1))
         ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("job_ids must not be null")));
-    Datum *ids;
-    bool *id_nulls;
-    int n;
-    deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), TEXTOID, -1, false, TYPALIGN_INT, &ids, &id_nulls, &n);
     JobTables t;
     job_tables(&t);
     spi_connect();
+    Datum args[3] = {CStringGetTextDatum(queue), PG_GETARG_DATUM(1), PG_ARGISNULL(2) ? (Datum)0 : PG_GETARG_DATUM(2)};
+    char nulls[3] = {' ', ' ', PG_ARGISNULL(2) ? 'n' : ' '};
+    run(plan(t, Stmt::complete_many), args, nulls, false, SPI_OK_SELECT);
+    bool none;
+    Datum completed = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &none);
     int32 done = 0;
-    for (int i = 0; i < n; i++)
-        if (!id_nulls[i] &&
-            complete_one(t, queue, TextDatumGetCString(ids[i]), PG_ARGISNULL(2) ? (Datum)0 : PG_GETARG_DATUM(2),
-                         PG_ARGISNULL(2)))
-            done++;
+    if (!none) {
+        ArrayType *ids = DatumGetArrayTypeP(completed);
+        done = ArrayGetNItems(ARR_NDIM(ids), ARR_DIMS(ids));
+        resolve_parents(t, queue, completed);
+    }
     spi_finish();
     PG_RETURN_INT32(done);
 }
@@ -610,8 +836,8 @@ extern "C" Datum asyncmq_promote_delayed(PG_FUNCTION_ARGS) {
 extern "C" Datum asyncmq_recover_stalled(PG_FUNCTION_ARGS) {
     if (PG_ARGISNULL(0))
         ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("older_than must not be null")));
-    double seconds = DatumGetFloat8(
-        DirectFunctionCall2(interval_part, CStringGetTextDatum("epoch"), PG_GETARG_DATUM(0)));
+    double seconds =
+        DatumGetFloat8(DirectFunctionCall2(interval_part, CStringGetTextDatum("epoch"), PG_GETARG_DATUM(0)));
     if (seconds < 0)
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("older_than must not be negative"),
                         errhint("Pass how long a job may go without a heartbeat, such as '60 seconds'.")));
@@ -661,4 +887,197 @@ extern "C" Datum asyncmq_resolve_dependency(PG_FUNCTION_ARGS) {
 
 extern "C" Datum asyncmq_channel(PG_FUNCTION_ARGS) {
     PG_RETURN_TEXT_P(cstring_to_text(queue_channel(queue_arg(fcinfo, 0))));
+}
+
+// expire_active_job, for a job whose ttl has passed (asyncmq_ttl_expired): false for an unknown
+// job, one that is not active, or one with a cancellation marker (deleted, as AsyncMQ does).
+extern "C" Datum asyncmq_expire(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    const char *job_id = text_arg(fcinfo, 1, "job_id");
+    JobTables t;
+    job_tables(&t);
+    spi_connect();
+    LockedJob job;
+    bool expired = lock_active(t, queue, job_id, &job);
+    if (expired) {
+        Datum args[1] = {Int32GetDatum(job.row)};
+        run(plan(t, Stmt::expire), args, nullptr, false, SPI_OK_UPDATE);
+    }
+    spi_finish();
+    PG_RETURN_BOOL(expired);
+}
+
+extern "C" Datum asyncmq_move_to_dlq(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    const char *job_id = text_arg(fcinfo, 1, "job_id");
+    JobTables t;
+    job_tables(&t);
+    spi_connect();
+    Datum args[2] = {CStringGetTextDatum(queue), CStringGetTextDatum(job_id)};
+    bool moved = run(plan(t, Stmt::move_to_dlq), args, nullptr, false, SPI_OK_UPDATE_RETURNING) > 0;
+    spi_finish();
+    PG_RETURN_BOOL(moved);
+}
+
+extern "C" Datum asyncmq_pop_due_delayed(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+    ReturnSetInfo *rsinfo = (ReturnSetInfo *)fcinfo->resultinfo;
+    JobTables t;
+    job_tables(&t);
+    spi_connect();
+    Datum args[2] = {CStringGetTextDatum(queue), float_number(epoch_now())};
+    run(plan(t, Stmt::pop_due), args, nullptr, false, SPI_OK_SELECT);
+    return_rows(rsinfo, 1);
+    spi_finish();
+    return (Datum)0;
+}
+
+extern "C" Datum asyncmq_register_worker(PG_FUNCTION_ARGS) {
+    const char *worker_id = text_arg(fcinfo, 0, "worker_id");
+    if (worker_id[0] == '\0')
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("worker_id must not be empty")));
+    const char *queue = queue_arg(fcinfo, 1);
+    if (PG_ARGISNULL(2))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("concurrency must not be null")));
+    int32 concurrency = PG_GETARG_INT32(2);
+    if (concurrency < 1)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("concurrency must be 1 or more"),
+                        errdetail("It is how many jobs the worker runs at once.")));
+    double heartbeat = PG_ARGISNULL(3) ? epoch_now() : PG_GETARG_FLOAT8(3);
+    if (!std::isfinite(heartbeat))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("heartbeat must be a finite number"),
+                        errhint("Pass epoch seconds, or NULL for now.")));
+    JobTables t;
+    job_tables(&t);
+    require_workers_table(t, "asyncmq_register_worker()");
+    spi_connect();
+    Datum args[4] = {CStringGetTextDatum(worker_id), CStringGetTextDatum(queue), Int32GetDatum(concurrency),
+                     Float8GetDatum(heartbeat)};
+    run(plan(t, Stmt::worker_register), args, nullptr, false, SPI_OK_INSERT);
+    spi_finish();
+    PG_RETURN_VOID();
+}
+
+extern "C" Datum asyncmq_list_workers(PG_FUNCTION_ARGS) {
+    double ttl = finite_arg(fcinfo, 0, "ttl", "Pass how old a worker's last heartbeat may be, such as 30.");
+    InitMaterializedSRF(fcinfo, 0);
+    ReturnSetInfo *rsinfo = (ReturnSetInfo *)fcinfo->resultinfo;
+    JobTables t;
+    job_tables(&t);
+    require_workers_table(t, "asyncmq_list_workers()");
+    spi_connect();
+    Datum args[1] = {Float8GetDatum(epoch_now() - ttl)};
+    run(plan(t, Stmt::worker_list), args, nullptr, true, SPI_OK_SELECT);
+    return_rows(rsinfo, 4);
+    spi_finish();
+    return (Datum)0;
+}
+
+extern "C" Datum asyncmq_deregister_worker(PG_FUNCTION_ARGS) {
+    const char *worker_id = text_arg(fcinfo, 0, "worker_id");
+    JobTables t;
+    job_tables(&t);
+    require_workers_table(t, "asyncmq_deregister_worker()");
+    spi_connect();
+    Datum args[1] = {CStringGetTextDatum(worker_id)};
+    bool removed = run(plan(t, Stmt::worker_deregister), args, nullptr, false, SPI_OK_DELETE) > 0;
+    spi_finish();
+    PG_RETURN_BOOL(removed);
+}
+
+extern "C" Datum asyncmq_upsert_repeatable(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    JobTables t;
+    job_tables(&t);
+    require_table(t.repeatables);
+    spi_connect();
+    Repeatable r = normalise_repeatable(t, fcinfo, 1);
+    Datum args[3] = {CStringGetTextDatum(queue), r.def, Float8GetDatum(r.next_run)};
+    run(plan(t, Stmt::rep_upsert), args, nullptr, false, SPI_OK_INSERT);
+    spi_finish();
+    PG_RETURN_FLOAT8(r.next_run);
+}
+
+extern "C" Datum asyncmq_pause_repeatable(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    JobTables t;
+    job_tables(&t);
+    require_table(t.repeatables);
+    spi_connect();
+    Repeatable r = normalise_repeatable(t, fcinfo, 1);
+    Datum args[2] = {CStringGetTextDatum(queue), r.def};
+    bool found = run(plan(t, Stmt::rep_pause), args, nullptr, false, SPI_OK_UPDATE) > 0;
+    spi_finish();
+    PG_RETURN_BOOL(found);
+}
+
+extern "C" Datum asyncmq_resume_repeatable(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    JobTables t;
+    job_tables(&t);
+    require_table(t.repeatables);
+    spi_connect();
+    Repeatable r = normalise_repeatable(t, fcinfo, 1);
+    Datum args[3] = {CStringGetTextDatum(queue), r.def, Float8GetDatum(r.next_run)};
+    bool found = run(plan(t, Stmt::rep_resume), args, nullptr, false, SPI_OK_UPDATE) > 0;
+    spi_finish();
+    if (!found)
+        PG_RETURN_NULL();
+    PG_RETURN_FLOAT8(r.next_run);
+}
+
+extern "C" Datum asyncmq_list_repeatables(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    InitMaterializedSRF(fcinfo, 0);
+    ReturnSetInfo *rsinfo = (ReturnSetInfo *)fcinfo->resultinfo;
+    JobTables t;
+    job_tables(&t);
+    require_table(t.repeatables);
+    spi_connect();
+    Datum args[1] = {CStringGetTextDatum(queue)};
+    run(plan(t, Stmt::rep_list), args, nullptr, true, SPI_OK_SELECT);
+    return_rows(rsinfo, 3);
+    spi_finish();
+    return (Datum)0;
+}
+
+// The next time after `after` that a cron expression matches, in UTC, as the repeatables compute it.
+extern "C" Datum asyncmq_cron_next(PG_FUNCTION_ARGS) {
+    const char *cron = text_to_cstring(PG_GETARG_TEXT_PP(0));
+    TimestampTz after = PG_GETARG_TIMESTAMPTZ(1);
+    if (TIMESTAMP_NOT_FINITE(after))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("after must be a finite time")));
+    double epoch = (double)(after + (int64)(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY) / 1e6;
+    double next = cron_after(cron, epoch);
+    PG_RETURN_TIMESTAMPTZ((TimestampTz)(next * 1e6) - (int64)(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY);
+}
+
+// AsyncMQ's ack: the row deleted when it holds no result; true when a row was deleted.
+extern "C" Datum asyncmq_ack(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    const char *job_id = text_arg(fcinfo, 1, "job_id");
+    JobTables t;
+    job_tables(&t);
+    spi_connect();
+    Datum args[2] = {CStringGetTextDatum(queue), CStringGetTextDatum(job_id)};
+    bool deleted = run(plan(t, Stmt::ack), args, nullptr, false, SPI_OK_DELETE) > 0;
+    spi_finish();
+    PG_RETURN_BOOL(deleted);
+}
+
+// AsyncMQ's list_delayed: job id, run time (data.delay_until) and payload of the queue's rows that
+// have a run time, by run time.
+extern "C" Datum asyncmq_list_delayed(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    InitMaterializedSRF(fcinfo, 0);
+    ReturnSetInfo *rsinfo = (ReturnSetInfo *)fcinfo->resultinfo;
+    JobTables t;
+    job_tables(&t);
+    spi_connect();
+    Datum args[1] = {CStringGetTextDatum(queue)};
+    run(plan(t, Stmt::list_delayed), args, nullptr, true, SPI_OK_SELECT);
+    return_rows(rsinfo, 3);
+    spi_finish();
+    return (Datum)0;
 }

@@ -41,8 +41,7 @@ void notice_receiver(void *, const PGresult *res) {
 }
 
 bool looks_like_conninfo(const std::string &dsn) {
-    return dsn.find('=') != std::string::npos || dsn.rfind("postgresql://", 0) == 0 ||
-           dsn.rfind("postgres://", 0) == 0;
+    return dsn.find('=') != std::string::npos || dsn.rfind("postgresql://", 0) == 0 || dsn.rfind("postgres://", 0) == 0;
 }
 
 } // namespace
@@ -105,8 +104,8 @@ Result Connection::exec(const std::string &sql, const std::vector<std::optional<
     std::vector<const char *> values;
     for (const auto &p : params)
         values.push_back(p ? p->c_str() : nullptr);
-    PGresult *res = PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
-                                 values.data(), nullptr, nullptr, 0);
+    PGresult *res = PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                                 nullptr, nullptr, 0);
     Result result(res);
     if (res == nullptr)
         throw DbError(one_line(PQerrorMessage(conn_.get())));

@@ -17,8 +17,8 @@ namespace pg_asyncmq {
 class DbError : public std::runtime_error {
   public:
     DbError(std::string message, std::string sqlstate = {}, std::string detail = {}, std::string hint = {})
-        : std::runtime_error(message), sqlstate(std::move(sqlstate)), detail(std::move(detail)),
-          hint(std::move(hint)) {}
+        : std::runtime_error(message), sqlstate(std::move(sqlstate)), detail(std::move(detail)), hint(std::move(hint)) {
+    }
     std::string sqlstate, detail, hint;
 };
 

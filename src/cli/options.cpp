@@ -24,7 +24,9 @@ const SettingFlag setting_flags[] = {
 
 const char *const try_help = " (see pg_asyncmq --help)";
 
-[[noreturn]] void usage(const std::string &message) { throw UsageError(message + try_help); }
+[[noreturn]] void usage(const std::string &message) {
+    throw UsageError(message + try_help);
+}
 
 Command parse_command(const std::string &word) {
     if (word == "install")

@@ -39,10 +39,10 @@ struct Setting {
 
 struct Options {
     Command command = Command::help;
-    std::string dsn;                                            // never empty once parsed
-    std::string dsn_from;                                       // "argument", "--dsn" or the variable
+    std::string dsn;                                               // never empty once parsed
+    std::string dsn_from;                                          // "argument", "--dsn" or the variable
     std::vector<std::pair<std::string, std::string>> conn_options; // --option key=value, in order
-    std::vector<Setting> settings;                              // only those given; the rest: server's
+    std::vector<Setting> settings;                                 // only those given; the rest: server's
 };
 
 // Reads an environment variable; nullptr when unset. Injected so that tests could fake it.
