@@ -75,7 +75,7 @@ clean-pg_asyncmq:
 .PHONY: install-pg_asyncmq uninstall-pg_asyncmq clean-pg_asyncmq
 
 # ---------------------------------------------------------------------------------------------
-# make bench: the performance benchmark of issue 5 (bench/run; docs/performance.md). It builds,
+# make bench: the performance benchmark of issue 5 (bench/run; README.md, Performance). It builds,
 # installs privately, starts its own throwaway cluster and prints the tables; about 15 minutes.
 # Not part of .ci/run: test/shell/bench_smoke.sh runs `bench/run --smoke` there instead.
 .PHONY: bench
