@@ -178,7 +178,9 @@ const StmtSpec specs[] = {
     // becomes waiting. A plain UPDATE, so concurrent resolutions of two parents of one child
     // serialize on the row and each sees the other's result. Only jobs that can still wait are
     // read (dequeue takes no job whose list is not empty, so a finished job holds no dependency):
-    // the status index then bounds the scan by the queue's backlog, not by its history.
+    // the status index then bounds the scan by the queue's backlog, not by its history. The
+    // clause on a non-empty list is the predicate of the index asyncmq.dependants_index makes, so
+    // that with it the search reads only jobs that wait for a parent.
     {Stmt::resolve,
      "UPDATE {J} AS j SET "
      "status = CASE WHEN (j.data->'depends_on') - $2 = '[]'::pg_catalog.jsonb THEN 'waiting' ELSE j.status END, "
@@ -187,6 +189,7 @@ const StmtSpec specs[] = {
      "  THEN (j.data - 'depends_on') || '{\"status\": \"waiting\"}'::pg_catalog.jsonb "
      "  ELSE j.data || pg_catalog.jsonb_build_object('depends_on', (j.data->'depends_on') - $2) END "
      "WHERE j.queue_name = $1 AND j.status IN ('waiting', 'delayed') "
+     "AND j.data->'depends_on' <> '[]'::pg_catalog.jsonb "
      "AND pg_catalog.jsonb_typeof(j.data->'depends_on') = 'array' AND (j.data->'depends_on') ?| $2 "
      "RETURNING j.status = 'waiting' AND NOT (j.data ? 'depends_on')",
      2,
