@@ -13,10 +13,30 @@ namespace {
 struct StmtSpec {
     Stmt stmt;
     const char *sql; // {J} jobs, {C} cancelled jobs, {P} paused queues, {K} the jobs table's key,
-                     // {R} repeatables, {W} workers heartbeat
+                     // {R} repeatables, {W} workers heartbeat, {Q} "AND the queue $1 is not paused"
+                     // (nothing before layout 0.9, which has no paused queues)
     int nargs;
     Oid types[6];
 };
+
+// Releasing dependants (resolve_dependency): the parents ($2, a text[] of job ids) leave each
+// list; an emptied list loses its key and the job becomes waiting. A plain UPDATE, so concurrent
+// resolutions of two parents of one child serialize on the row and each sees the other's result.
+// Only jobs that can still wait are read (dequeue takes no job whose list is not empty, so a
+// finished job holds no dependency): the status index then bounds the scan by the queue's
+// backlog, not by its history. The clause on a non-empty list is the predicate of the index
+// asyncmq.dependants_index makes, so that with it the search reads only jobs that wait for a
+// parent. RESOLVE_READY is true for a job the release made runnable.
+#define RESOLVE_SET                                                                                                    \
+    "status = CASE WHEN (j.data->'depends_on') - $2 = '[]'::pg_catalog.jsonb THEN 'waiting' ELSE j.status END, "       \
+    "updated_at = pg_catalog.now(), "                                                                                  \
+    "data = CASE WHEN (j.data->'depends_on') - $2 = '[]'::pg_catalog.jsonb "                                           \
+    "  THEN (j.data - 'depends_on') || '{\"status\": \"waiting\"}'::pg_catalog.jsonb "                                 \
+    "  ELSE j.data || pg_catalog.jsonb_build_object('depends_on', (j.data->'depends_on') - $2) END"
+#define RESOLVE_WHERE                                                                                                  \
+    "j.status IN ('waiting', 'delayed') AND j.data->'depends_on' <> '[]'::pg_catalog.jsonb "                           \
+    "AND pg_catalog.jsonb_typeof(j.data->'depends_on') = 'array' AND (j.data->'depends_on') ?| $2"
+#define RESOLVE_READY "j.status = 'waiting' AND NOT (j.data ? 'depends_on')"
 
 // Times in the payload are epoch seconds computed by the caller (the wall clock at the call, as
 // AsyncMQ's time.time()) and passed as numeric, so that they keep the spelling jobs.cpp gives them.
@@ -108,16 +128,17 @@ const StmtSpec specs[] = {
     {Stmt::queue_paused, "SELECT EXISTS (SELECT 1 FROM {P} AS p WHERE p.queue_name = $1)", 1, {TEXTOID}},
     // AsyncMQ's dequeue (contract §4) for up to $2 jobs in one statement: marked waiting rows
     // deleted, then runnable rows claimed by priority, then the created_at column, then insertion
-    // order (the serial id) for rows made in one transaction.
+    // order (the serial id) for rows made in one transaction. A paused queue is left as it is (the
+    // worker's check before it dequeues).
     {Stmt::dequeue,
      "WITH gone AS ("
      "  DELETE FROM {J} AS j USING {C} AS c "
-     "  WHERE j.queue_name = $1 AND j.status = 'waiting' AND c.queue_name = j.queue_name AND c.job_id = j.job_id), "
+     "  WHERE j.queue_name = $1 AND j.status = 'waiting' AND c.queue_name = j.queue_name AND c.job_id = j.job_id {Q}), "
      "picked AS ("
      "  SELECT j.id FROM {J} AS j "
      "  WHERE j.queue_name = $1 AND j.status = 'waiting' "
      "    AND COALESCE(j.data->'depends_on', '[]'::pg_catalog.jsonb) = '[]'::pg_catalog.jsonb "
-     "    AND NOT EXISTS (SELECT 1 FROM {C} AS c WHERE c.queue_name = j.queue_name AND c.job_id = j.job_id) "
+     "    AND NOT EXISTS (SELECT 1 FROM {C} AS c WHERE c.queue_name = j.queue_name AND c.job_id = j.job_id) {Q} "
      "  ORDER BY COALESCE((j.data->>'priority')::pg_catalog.int4, 5), j.created_at, j.id "
      "  LIMIT $2 FOR UPDATE OF j SKIP LOCKED), "
      "claimed AS ("
@@ -140,18 +161,29 @@ const StmtSpec specs[] = {
      2,
      {TEXTOID, TEXTOID}},
     {Stmt::delete_row, "DELETE FROM {J} AS j WHERE j.id = $1", 1, {INT4OID}},
-    // complete_active_job as the worker's success path leaves it: status, result, delay_until null
-    // in data and column, heartbeat removed; last_attempt is the start of this run (active_since).
+    // complete_active_job as the worker's success path leaves it, after lock_job: a job with a
+    // cancellation marker loses its row (the marker is read here, with a snapshot taken after the
+    // row lock, so a cancel that committed meanwhile is seen); an active one gets status, result
+    // and delay_until null in data and column, its heartbeat removed, last_attempt the start of
+    // this run (active_since); then its dependants are released. Returns whether it completed and
+    // how many dependants became runnable.
     {Stmt::complete,
-     "UPDATE {J} AS j SET status = 'completed', delay_until = NULL, updated_at = pg_catalog.now(), "
-     "data = (j.data - 'heartbeat') || pg_catalog.jsonb_build_object('status', 'completed', 'result', $2, "
-     "'delay_until', NULL, 'last_attempt', j.data->'active_since') "
-     "WHERE j.id = $1",
-     2,
-     {INT4OID, JSONBOID}},
+     "WITH m AS (SELECT EXISTS (SELECT 1 FROM {C} AS c WHERE c.queue_name = $1 AND c.job_id = ($2)[1]) AS marked), "
+     "gone AS (DELETE FROM {J} AS j USING m WHERE j.id = $3 AND m.marked), "
+     "done AS ("
+     "  UPDATE {J} AS j SET status = 'completed', delay_until = NULL, updated_at = pg_catalog.now(), "
+     "  data = (j.data - 'heartbeat') || pg_catalog.jsonb_build_object('status', 'completed', 'result', $4, "
+     "  'delay_until', NULL, 'last_attempt', j.data->'active_since') "
+     "  FROM m WHERE j.id = $3 AND NOT m.marked AND j.status = 'active' RETURNING j.id), "
+     "released AS ("
+     "  UPDATE {J} AS j SET " RESOLVE_SET " WHERE j.queue_name = $1 AND " RESOLVE_WHERE
+     "  AND EXISTS (SELECT 1 FROM done) RETURNING " RESOLVE_READY " AS ready) "
+     "SELECT EXISTS (SELECT 1 FROM done), (SELECT pg_catalog.count(*) FROM released AS r WHERE r.ready)",
+     4,
+     {TEXTOID, TEXTARRAYOID, INT4OID, JSONBOID}},
     // asyncmq_complete_many in one statement: the rows locked in id order (so two calls with the
     // same ids in other orders cannot deadlock), a job with a cancellation marker deleted, the
-    // active ones completed as Stmt::complete does; returns the completed ids.
+    // active ones completed as Stmt::complete completes one; returns the completed ids.
     {Stmt::complete_many,
      "WITH locked AS ("
      "  SELECT j.id, j.status, EXISTS (SELECT 1 FROM {C} AS c "
@@ -174,26 +206,7 @@ const StmtSpec specs[] = {
      "WHERE j.id = $1",
      5,
      {INT4OID, TEXTOID, INT4OID, TEXTOID, NUMERICOID}},
-    // resolve_dependency: the parent leaves each list; an emptied list loses its key and the job
-    // becomes waiting. A plain UPDATE, so concurrent resolutions of two parents of one child
-    // serialize on the row and each sees the other's result. Only jobs that can still wait are
-    // read (dequeue takes no job whose list is not empty, so a finished job holds no dependency):
-    // the status index then bounds the scan by the queue's backlog, not by its history. The
-    // clause on a non-empty list is the predicate of the index asyncmq.dependants_index makes, so
-    // that with it the search reads only jobs that wait for a parent.
-    {Stmt::resolve,
-     "UPDATE {J} AS j SET "
-     "status = CASE WHEN (j.data->'depends_on') - $2 = '[]'::pg_catalog.jsonb THEN 'waiting' ELSE j.status END, "
-     "updated_at = pg_catalog.now(), "
-     "data = CASE WHEN (j.data->'depends_on') - $2 = '[]'::pg_catalog.jsonb "
-     "  THEN (j.data - 'depends_on') || '{\"status\": \"waiting\"}'::pg_catalog.jsonb "
-     "  ELSE j.data || pg_catalog.jsonb_build_object('depends_on', (j.data->'depends_on') - $2) END "
-     "WHERE j.queue_name = $1 AND j.status IN ('waiting', 'delayed') "
-     "AND j.data->'depends_on' <> '[]'::pg_catalog.jsonb "
-     "AND pg_catalog.jsonb_typeof(j.data->'depends_on') = 'array' AND (j.data->'depends_on') ?| $2 "
-     "RETURNING j.status = 'waiting' AND NOT (j.data ? 'depends_on')",
-     2,
-     {TEXTOID, TEXTARRAYOID}},
+    {Stmt::resolve, "UPDATE {J} AS j SET " RESOLVE_SET " WHERE j.queue_name = $1 AND " RESOLVE_WHERE " RETURNING " RESOLVE_READY, 2, {TEXTOID, TEXTARRAYOID}},
     {Stmt::mark_cancelled,
      "INSERT INTO {C} AS c (queue_name, job_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
      2,
@@ -362,7 +375,11 @@ char *expand(const char *sql, const JobTables &t) {
     StringInfoData out;
     initStringInfo(&out);
     for (const char *s = sql; *s; s++) {
-        if (s[0] == '{' && s[1] != '\0' && s[2] == '}' && strchr("JCPKRW", s[1]) != nullptr) {
+        if (s[0] == '{' && s[1] == 'Q' && s[2] == '}') {
+            if (t.paused != nullptr)
+                appendStringInfo(&out, "AND NOT EXISTS (SELECT 1 FROM %s AS p WHERE p.queue_name = $1)", t.paused);
+            s += 2;
+        } else if (s[0] == '{' && s[1] != '\0' && s[2] == '}' && strchr("JCPKRW", s[1]) != nullptr) {
             const char *name = s[1] == 'J'   ? t.jobs
                                : s[1] == 'C' ? t.cancelled
                                : s[1] == 'P' ? t.paused

@@ -359,14 +359,20 @@ int64 resolve_dependency(const JobTables &t, const char *queue, const char *pare
 }
 
 bool complete_one(const JobTables &t, const char *queue, const char *job_id, Datum result, bool result_null) {
-    LockedJob job;
-    if (!lock_active(t, queue, job_id, &job))
+    LockedJob job = lock_job(t, queue, job_id);
+    if (!job.found)
         return false;
-    Datum args[2] = {Int32GetDatum(job.row), result};
-    char nulls[2] = {' ', result_null ? 'n' : ' '};
-    run(plan(t, Stmt::complete), args, nulls, false, SPI_OK_UPDATE);
-    resolve_dependency(t, queue, job_id);
-    return true;
+    Datum one = CStringGetTextDatum(job_id);
+    Datum args[4] = {CStringGetTextDatum(queue),
+                     PointerGetDatum(construct_array(&one, 1, TEXTOID, -1, false, TYPALIGN_INT)),
+                     Int32GetDatum(job.row), result};
+    char nulls[4] = {' ', ' ', ' ', result_null ? 'n' : ' '};
+    run(plan(t, Stmt::complete), args, nulls, false, SPI_OK_SELECT);
+    bool isnull;
+    bool done = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+    if (DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull)) > 0)
+        wake_queue(queue);
+    return done;
 }
 
 void require_paused_table(const JobTables &t, const char *function) {
@@ -639,7 +645,7 @@ extern "C" Datum asyncmq_dequeue(PG_FUNCTION_ARGS) {
     JobTables t;
     job_tables(&t);
     spi_connect();
-    if (max_jobs > 0 && !queue_paused(t, queue)) {
+    if (max_jobs > 0) { // the statement takes nothing from a paused queue
         Datum args[3] = {CStringGetTextDatum(queue), Int32GetDatum(max_jobs), float_number(epoch_now())};
         run(plan(t, Stmt::dequeue), args, nullptr, false, SPI_OK_SELECT);
         return_rows(rsinfo, 1);
