@@ -106,7 +106,5 @@ SELECT asyncmq_channel('emails');
 
 LISTEN "asyncmq:emails";
 
-CREATE INDEX asyncmq_jobs_depends_on ON asyncmq_jobs USING gin ((data->'depends_on'));
-
 SET client_min_messages = warning;
 DROP SCHEMA lifecycle_examples CASCADE;

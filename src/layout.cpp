@@ -163,12 +163,15 @@ const TableSpec &table_spec(Layout layout, TableKind kind) noexcept {
     return paused_queues_spec;
 }
 
-int jobs_index_specs(bool with_dequeue_index, const IndexSpec *out[max_jobs_indexes]) noexcept {
+int jobs_index_specs(bool with_dequeue_index, bool with_dependants_index,
+                     const IndexSpec *out[max_jobs_indexes]) noexcept {
     int n = 0;
     for (const IndexSpec &spec : jobs_indexes)
         out[n++] = &spec;
     if (with_dequeue_index)
         out[n++] = &dequeue_index;
+    if (with_dependants_index)
+        out[n++] = &dependants_index;
     return n;
 }
 

@@ -61,12 +61,24 @@ constexpr IndexSpec dequeue_index = {
     5,
     false};
 
-constexpr int max_jobs_indexes = 4;
+// Under asyncmq.dependants_index: the jobs that still wait for a parent, so that completing a job
+// reads only those to release its dependants instead of the queue's whole backlog. Partial: its
+// predicate is exactly the clause on a non-empty list in AsyncMQ's resolve statement, which names
+// no parameter, so generic plans can use it too; a job whose list is empty is not in it.
+constexpr IndexSpec dependants_index = {
+    "_dependants",
+    "(queue_name) WHERE (data OPERATOR(pg_catalog.->) 'depends_on') OPERATOR(pg_catalog.<>) '[]'::pg_catalog.jsonb",
+    {"queue_name"},
+    1,
+    true};
+
+constexpr int max_jobs_indexes = 5;
 constexpr std::size_t jobs_index_prefix_bytes = 4;  // "idx_"
 constexpr std::size_t jobs_index_suffix_bytes = 12; // "_delay_until", the longest
 
-// The jobs table's indexes, with or without the dequeue index; returns their number.
-int jobs_index_specs(bool with_dequeue_index, const IndexSpec *out[max_jobs_indexes]) noexcept;
+// The jobs table's indexes, with or without the dequeue and dependants indexes; returns their number.
+int jobs_index_specs(bool with_dequeue_index, bool with_dependants_index,
+                     const IndexSpec *out[max_jobs_indexes]) noexcept;
 
 // AsyncMQ 0.9's paused-queues table has a fixed name and no setting.
 constexpr const char *paused_queues_table = "asyncmq_paused_queues";

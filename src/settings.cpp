@@ -13,6 +13,7 @@ char *cancelled_jobs_table;
 char *workers_heartbeat_table;
 char *layout_value;
 bool dequeue_index_on = false;
+bool dependants_index_on = false;
 
 struct TableSetting {
     TableKind kind;
@@ -115,7 +116,8 @@ bool check_layout_hook(char **newval, void **, GucSource) {
 }
 
 bool is_our_setting(const char *name) {
-    if (pg_strcasecmp(name, "asyncmq.layout") == 0 || pg_strcasecmp(name, "asyncmq.dequeue_index") == 0)
+    if (pg_strcasecmp(name, "asyncmq.layout") == 0 || pg_strcasecmp(name, "asyncmq.dequeue_index") == 0 ||
+        pg_strcasecmp(name, "asyncmq.dependants_index") == 0)
         return true;
     for (const TableSetting &s : table_settings)
         if (pg_strcasecmp(name, s.name) == 0)
@@ -164,9 +166,16 @@ void define_settings() {
                                &layout_value, "0.1", PGC_USERSET, 0, check_layout_hook, nullptr, nullptr);
     DefineCustomBoolVariable("asyncmq.dequeue_index",
                              "Whether asyncmq_install() also makes the index idx_<jobs table>_dequeue.",
-                             "A partial index on the order in which AsyncMQ's dequeue takes waiting jobs, so that "
-                             "a dequeue does not sort the whole backlog. It is not part of AsyncMQ's layout.",
+                             "A full index, status a key column, on the order in which AsyncMQ's dequeue takes "
+                             "waiting jobs, so that a dequeue does not sort the whole backlog. It is not part of "
+                             "AsyncMQ's layout.",
                              &dequeue_index_on, false, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomBoolVariable("asyncmq.dependants_index",
+                             "Whether asyncmq_install() also makes the index idx_<jobs table>_dependants.",
+                             "A partial index on the jobs that wait for a parent, so that completing a job does "
+                             "not read the queue's whole backlog to release its dependants. It is not part of "
+                             "AsyncMQ's layout.",
+                             &dependants_index_on, false, PGC_USERSET, 0, nullptr, nullptr, nullptr);
     defining = false;
     MarkGUCPrefixReserved("asyncmq");
 }
@@ -207,6 +216,10 @@ Layout layout_setting() {
 
 bool dequeue_index_setting() {
     return dequeue_index_on;
+}
+
+bool dependants_index_setting() {
+    return dependants_index_on;
 }
 
 void refuse_discarded_settings() {

@@ -22,6 +22,9 @@ Layout layout_setting();
 // asyncmq.dequeue_index: also make the index shaped for AsyncMQ's dequeue.
 bool dequeue_index_setting();
 
+// asyncmq.dependants_index: also make the index of the jobs that wait for a parent.
+bool dependants_index_setting();
+
 // ERROR if the call that loaded this library found misspelt asyncmq.* settings: they were set
 // before the prefix was reserved and PostgreSQL has just discarded them with a WARNING.
 void refuse_discarded_settings();

@@ -25,7 +25,7 @@ struct Targets {
     Layout layout;
     int count;
     Target items[table_kind_count];
-    int nindexes; // the jobs table's indexes: the documented ones, and the dequeue index if on
+    int nindexes; // the jobs table's indexes: the documented ones, then the dequeue and dependants indexes if on
     const IndexSpec *indexes[max_jobs_indexes];
 };
 
