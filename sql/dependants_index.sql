@@ -18,17 +18,16 @@ SELECT kind, problems FROM asyncmq_tables() WHERE kind = 'jobs';
 RESET asyncmq.dequeue_index;
 DROP INDEX idx_asyncmq_jobs_dequeue;
 
--- 6,000 waiting jobs with no parent in two queues, then a parent with two children: the children
+-- 6,000 waiting jobs with no parent in one queue, then a parent with two children: the children
 -- are the only rows in the index (a job with an empty list is not).
-SELECT count(asyncmq_enqueue(CASE WHEN i % 2 = 0 THEN 'emails' ELSE 'builds' END, 'app.tasks.lint',
-                             job_id => 'lint-' || i)) AS enqueued
+SELECT count(asyncmq_enqueue('builds', 'app.tasks.lint', job_id => 'lint-' || i)) AS enqueued
 FROM generate_series(1, 6000) AS i;
 SELECT asyncmq_enqueue('builds', 'app.tasks.compile', job_id => 'compile', priority => 1);
 SELECT asyncmq_enqueue('builds', 'app.tasks.package', job_id => 'package', depends_on => ARRAY['compile']);
 SELECT asyncmq_enqueue('builds', 'app.tasks.test', job_id => 'test', depends_on => ARRAY['compile']);
 ANALYZE asyncmq_jobs;
 SELECT job_id FROM asyncmq_jobs
-WHERE data->'depends_on' <> '[]'::jsonb ORDER BY job_id;
+WHERE data @? 'strict $.depends_on[0]' ORDER BY job_id;
 
 -- Completing the parent releases both children, and reads the index, not the queue's backlog
 -- (through the status index or a sequential scan). PostgreSQL 15's pg_stat_get_xact_* also count
@@ -65,7 +64,7 @@ SELECT pg_stat_get_xact_numscans('idx_asyncmq_jobs_dependants'::regclass) > 0 AS
 COMMIT;
 SELECT job_id, status, data->'depends_on' AS depends_on FROM asyncmq_jobs WHERE job_id = 'announce';
 
--- Without the index, the same release reads the queue's whole backlog (3,000 jobs).
+-- Without the index, the same release reads the queue's whole backlog (6,000 jobs).
 DROP INDEX idx_asyncmq_jobs_dependants;
 SELECT asyncmq_enqueue('builds', 'app.tasks.deploy', job_id => 'deploy', priority => 1);
 SELECT asyncmq_enqueue('builds', 'app.tasks.notify', job_id => 'notify', depends_on => ARRAY['deploy']);
@@ -74,7 +73,7 @@ SELECT pg_stat_force_next_flush();
 BEGIN;
 SELECT asyncmq_complete('builds', 'deploy');
 SELECT pg_stat_get_xact_tuples_returned('asyncmq_jobs'::regclass)
-       + pg_stat_get_xact_tuples_fetched('asyncmq_jobs'::regclass) >= 3000 AS read_the_backlog;
+       + pg_stat_get_xact_tuples_fetched('asyncmq_jobs'::regclass) >= 6000 AS read_the_backlog;
 COMMIT;
 SELECT job_id, status, data->'depends_on' AS depends_on FROM asyncmq_jobs WHERE job_id = 'notify';
 

@@ -24,9 +24,9 @@ struct StmtSpec {
 // resolutions of two parents of one child serialize on the row and each sees the other's result.
 // Only jobs that can still wait are read (dequeue takes no job whose list is not empty, so a
 // finished job holds no dependency): the status index then bounds the scan by the queue's
-// backlog, not by its history. The clause on a non-empty list is the predicate of the index
-// asyncmq.dependants_index makes, so that with it the search reads only jobs that wait for a
-// parent. RESOLVE_READY is true for a job the release made runnable.
+// backlog, not by its history. The jsonpath clause (depends_on is an array with a first element)
+// is the predicate of the index asyncmq.dependants_index makes, so that with it the search reads
+// only jobs that wait for a parent. RESOLVE_READY is true for a job the release made runnable.
 #define RESOLVE_SET                                                                                                    \
     "status = CASE WHEN (j.data->'depends_on') - $2 = '[]'::pg_catalog.jsonb THEN 'waiting' ELSE j.status END, "       \
     "updated_at = pg_catalog.now(), "                                                                                  \
@@ -34,8 +34,8 @@ struct StmtSpec {
     "  THEN (j.data - 'depends_on') || '{\"status\": \"waiting\"}'::pg_catalog.jsonb "                                 \
     "  ELSE j.data || pg_catalog.jsonb_build_object('depends_on', (j.data->'depends_on') - $2) END"
 #define RESOLVE_WHERE                                                                                                  \
-    "j.status IN ('waiting', 'delayed') AND j.data->'depends_on' <> '[]'::pg_catalog.jsonb "                           \
-    "AND pg_catalog.jsonb_typeof(j.data->'depends_on') = 'array' AND (j.data->'depends_on') ?| $2"
+    "j.status IN ('waiting', 'delayed') AND j.data @? 'strict $.depends_on[0]'::pg_catalog.jsonpath "                \
+    "AND (j.data->'depends_on') ?| $2"
 #define RESOLVE_READY "j.status = 'waiting' AND NOT (j.data ? 'depends_on')"
 
 // Times in the payload are epoch seconds computed by the caller (the wall clock at the call, as
@@ -166,7 +166,9 @@ const StmtSpec specs[] = {
     // row lock, so a cancel that committed meanwhile is seen); an active one gets status, result
     // and delay_until null in data and column, its heartbeat removed, last_attempt the start of
     // this run (active_since); then its dependants are released. Returns whether it completed and
-    // how many dependants became runnable.
+    // how many dependants became runnable. Whether the job is active comes from lock_job ($5): the
+    // lock keeps it so, and a clause on the status column could lead the planner to the status
+    // index instead of the row's id.
     {Stmt::complete,
      "WITH m AS (SELECT EXISTS (SELECT 1 FROM {C} AS c WHERE c.queue_name = $1 AND c.job_id = ($2)[1]) AS marked), "
      "gone AS (DELETE FROM {J} AS j USING m WHERE j.id = $3 AND m.marked), "
@@ -174,13 +176,13 @@ const StmtSpec specs[] = {
      "  UPDATE {J} AS j SET status = 'completed', delay_until = NULL, updated_at = pg_catalog.now(), "
      "  data = (j.data - 'heartbeat') || pg_catalog.jsonb_build_object('status', 'completed', 'result', $4, "
      "  'delay_until', NULL, 'last_attempt', j.data->'active_since') "
-     "  FROM m WHERE j.id = $3 AND NOT m.marked AND j.status = 'active' RETURNING j.id), "
+     "  FROM m WHERE j.id = $3 AND NOT m.marked AND $5 RETURNING j.id), "
      "released AS ("
      "  UPDATE {J} AS j SET " RESOLVE_SET " WHERE j.queue_name = $1 AND " RESOLVE_WHERE
      "  AND EXISTS (SELECT 1 FROM done) RETURNING " RESOLVE_READY " AS ready) "
      "SELECT EXISTS (SELECT 1 FROM done), (SELECT pg_catalog.count(*) FROM released AS r WHERE r.ready)",
-     4,
-     {TEXTOID, TEXTARRAYOID, INT4OID, JSONBOID}},
+     5,
+     {TEXTOID, TEXTARRAYOID, INT4OID, JSONBOID, BOOLOID}},
     // asyncmq_complete_many in one statement: the rows locked in id order (so two calls with the
     // same ids in other orders cannot deadlock), a job with a cancellation marker deleted, the
     // active ones completed as Stmt::complete completes one; returns the completed ids.

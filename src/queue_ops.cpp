@@ -363,10 +363,10 @@ bool complete_one(const JobTables &t, const char *queue, const char *job_id, Dat
     if (!job.found)
         return false;
     Datum one = CStringGetTextDatum(job_id);
-    Datum args[4] = {CStringGetTextDatum(queue),
+    Datum args[5] = {CStringGetTextDatum(queue),
                      PointerGetDatum(construct_array(&one, 1, TEXTOID, -1, false, TYPALIGN_INT)),
-                     Int32GetDatum(job.row), result};
-    char nulls[4] = {' ', ' ', ' ', result_null ? 'n' : ' '};
+                     Int32GetDatum(job.row), result, BoolGetDatum(strcmp(job.status, "active") == 0)};
+    char nulls[5] = {' ', ' ', ' ', result_null ? 'n' : ' ', ' '};
     run(plan(t, Stmt::complete), args, nulls, false, SPI_OK_SELECT);
     bool isnull;
     bool done = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
