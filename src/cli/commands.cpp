@@ -32,7 +32,13 @@ Extension find_extension(Connection &c) {
         e.version = r.get(0, 1);
         return e;
     }
-    e.available = c.exec("SELECT 1 FROM pg_catalog.pg_available_extensions WHERE name = 'asyncmq'").rows() > 0;
+    // Debian's extension_destdir is a second place CREATE EXTENSION looks in, one that
+    // pg_available_extensions does not list: where it is set, the files may be there. (pg_settings
+    // shows it only to roles that may read it; current_setting() would fail for the others.)
+    e.available = c.exec("SELECT 1 WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_available_extensions "
+                         "WHERE name = 'asyncmq') OR EXISTS (SELECT 1 FROM pg_catalog.pg_settings "
+                         "WHERE name = 'extension_destdir' AND setting <> '')")
+                      .rows() > 0;
     return e;
 }
 
@@ -106,8 +112,10 @@ void install(Connection &c, const Options &o, std::ostream &out) {
         try {
             c.exec("CREATE EXTENSION IF NOT EXISTS asyncmq");
         } catch (DbError &err) {
-            // The server's own hint, if any, cannot say how asyncmq is installed.
-            if (!before.available)
+            // The server's own hint for missing files cannot say how asyncmq is installed: 0A000
+            // "extension is not available" from 15.14 on, 58P01 "could not open extension control
+            // file" before.
+            if (err.sqlstate == "0A000" || err.sqlstate == "58P01")
                 err.hint = install_hint;
             throw;
         }
