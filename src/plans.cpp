@@ -34,9 +34,23 @@ struct StmtSpec {
     "  THEN (j.data - 'depends_on') || '{\"status\": \"waiting\"}'::pg_catalog.jsonb "                                 \
     "  ELSE j.data || pg_catalog.jsonb_build_object('depends_on', (j.data->'depends_on') - $2) END"
 #define RESOLVE_WHERE                                                                                                  \
-    "j.status IN ('waiting', 'delayed') AND j.data @? 'strict $.depends_on[0]'::pg_catalog.jsonpath "                \
+    "j.status IN ('waiting', 'delayed') AND j.data @? 'strict $.depends_on[0]'::pg_catalog.jsonpath "                  \
     "AND (j.data->'depends_on') ?| $2"
 #define RESOLVE_READY "j.status = 'waiting' AND NOT (j.data ? 'depends_on')"
+// The release of the parents' ($2) dependants as a CTE named released, run when the CTE done
+// (the completion) returned a row; then whether it did and how many dependants became runnable.
+#define RELEASE_AFTER_DONE                                                                                             \
+    "released AS ("                                                                                                    \
+    "  UPDATE {J} AS j SET " RESOLVE_SET " WHERE j.queue_name = $1 AND " RESOLVE_WHERE                                 \
+    "  AND EXISTS (SELECT 1 FROM done) RETURNING " RESOLVE_READY " AS ready) "                                         \
+    "SELECT EXISTS (SELECT 1 FROM done), (SELECT pg_catalog.count(*) FROM released AS r WHERE r.ready)"
+// complete_active_job's row as the worker's success path leaves it: status, result ($R) and
+// delay_until null in data and column, the heartbeat removed, last_attempt the start of this run
+// (active_since).
+#define COMPLETE_SET(R)                                                                                                \
+    "status = 'completed', delay_until = NULL, updated_at = pg_catalog.now(), "                                        \
+    "data = (j.data - 'heartbeat') || pg_catalog.jsonb_build_object('status', 'completed', 'result', " R ", "          \
+    "'delay_until', NULL, 'last_attempt', j.data->'active_since')"
 
 // Times in the payload are epoch seconds computed by the caller (the wall clock at the call, as
 // AsyncMQ's time.time()) and passed as numeric, so that they keep the spelling jobs.cpp gives them.
@@ -161,26 +175,35 @@ const StmtSpec specs[] = {
      2,
      {TEXTOID, TEXTOID}},
     {Stmt::delete_row, "DELETE FROM {J} AS j WHERE j.id = $1", 1, {INT4OID}},
-    // complete_active_job as the worker's success path leaves it, after lock_job: a job with a
-    // cancellation marker loses its row (the marker is read here, with a snapshot taken after the
-    // row lock, so a cancel that committed meanwhile is seen); an active one gets status, result
-    // and delay_until null in data and column, its heartbeat removed, last_attempt the start of
-    // this run (active_since); then its dependants are released. Returns whether it completed and
-    // how many dependants became runnable. Whether the job is active comes from lock_job ($5): the
-    // lock keeps it so, and a clause on the status column could lead the planner to the status
-    // index instead of the row's id.
+    // The common completion in one statement: an active job of the queue without a cancellation
+    // marker is completed and its dependants released. A cancel that committed before the
+    // statement began left a marker it sees; one that holds the row's lock makes it wait, and
+    // then the row it re-reads is no longer active (cancel deletes the row or sets status
+    // cancelled). Whatever it does not complete goes to Stmt::complete. The status test is
+    // written so that no index serves it: the row comes by its key, never by a scan of the status
+    // index over every active job.
+    {Stmt::complete_active,
+     "WITH done AS ("
+     "  UPDATE {J} AS j SET " COMPLETE_SET(
+         "$3") " "
+               "  WHERE j.queue_name = $1 AND j.job_id = ($2)[1] AND (j.status = 'active') IS TRUE "
+               "  AND NOT EXISTS (SELECT 1 FROM {C} AS c WHERE c.queue_name = $1 AND c.job_id = ($2)[1]) RETURNING "
+               "j.id), " RELEASE_AFTER_DONE,
+     3,
+     {TEXTOID, TEXTARRAYOID, JSONBOID}},
+    // complete_active_job after lock_job, for any job: one with a cancellation marker loses its row
+    // (the marker is read here, with a snapshot taken after the row lock, so a cancel that
+    // committed meanwhile is seen); an active one is completed as above and its dependants
+    // released. Whether the job is active comes from lock_job ($5): the lock keeps it so, and a
+    // clause on the status column could lead the planner to the status index instead of the row's
+    // id.
     {Stmt::complete,
      "WITH m AS (SELECT EXISTS (SELECT 1 FROM {C} AS c WHERE c.queue_name = $1 AND c.job_id = ($2)[1]) AS marked), "
      "gone AS (DELETE FROM {J} AS j USING m WHERE j.id = $3 AND m.marked), "
      "done AS ("
-     "  UPDATE {J} AS j SET status = 'completed', delay_until = NULL, updated_at = pg_catalog.now(), "
-     "  data = (j.data - 'heartbeat') || pg_catalog.jsonb_build_object('status', 'completed', 'result', $4, "
-     "  'delay_until', NULL, 'last_attempt', j.data->'active_since') "
-     "  FROM m WHERE j.id = $3 AND NOT m.marked AND $5 RETURNING j.id), "
-     "released AS ("
-     "  UPDATE {J} AS j SET " RESOLVE_SET " WHERE j.queue_name = $1 AND " RESOLVE_WHERE
-     "  AND EXISTS (SELECT 1 FROM done) RETURNING " RESOLVE_READY " AS ready) "
-     "SELECT EXISTS (SELECT 1 FROM done), (SELECT pg_catalog.count(*) FROM released AS r WHERE r.ready)",
+     "  UPDATE {J} AS j SET " COMPLETE_SET(
+         "$4") " "
+               "  FROM m WHERE j.id = $3 AND NOT m.marked AND $5 RETURNING j.id), " RELEASE_AFTER_DONE,
      5,
      {TEXTOID, TEXTARRAYOID, INT4OID, JSONBOID, BOOLOID}},
     // asyncmq_complete_many in one statement: the rows locked in id order (so two calls with the
@@ -193,11 +216,10 @@ const StmtSpec specs[] = {
      "  FROM {J} AS j WHERE j.queue_name = $1 AND j.job_id = ANY ($2) ORDER BY j.id FOR UPDATE OF j), "
      "gone AS (DELETE FROM {J} AS j USING locked AS l WHERE j.id = l.id AND l.marked), "
      "done AS ("
-     "  UPDATE {J} AS j SET status = 'completed', delay_until = NULL, updated_at = pg_catalog.now(), "
-     "  data = (j.data - 'heartbeat') || pg_catalog.jsonb_build_object('status', 'completed', 'result', $3, "
-     "  'delay_until', NULL, 'last_attempt', j.data->'active_since') "
-     "  FROM locked AS l WHERE j.id = l.id AND NOT l.marked AND l.status = 'active' RETURNING j.job_id) "
-     "SELECT pg_catalog.array_agg(d.job_id) FROM done AS d",
+     "  UPDATE {J} AS j SET " COMPLETE_SET(
+         "$3") " "
+               "  FROM locked AS l WHERE j.id = l.id AND NOT l.marked AND l.status = 'active' RETURNING j.job_id) "
+               "SELECT pg_catalog.array_agg(d.job_id) FROM done AS d",
      3,
      {TEXTOID, TEXTARRAYOID, JSONBOID}},
     // retry_active_job (status delayed, a run time in data and column) or fail_active_job.
@@ -208,7 +230,10 @@ const StmtSpec specs[] = {
      "WHERE j.id = $1",
      5,
      {INT4OID, TEXTOID, INT4OID, TEXTOID, NUMERICOID}},
-    {Stmt::resolve, "UPDATE {J} AS j SET " RESOLVE_SET " WHERE j.queue_name = $1 AND " RESOLVE_WHERE " RETURNING " RESOLVE_READY, 2, {TEXTOID, TEXTARRAYOID}},
+    {Stmt::resolve,
+     "UPDATE {J} AS j SET " RESOLVE_SET " WHERE j.queue_name = $1 AND " RESOLVE_WHERE " RETURNING " RESOLVE_READY,
+     2,
+     {TEXTOID, TEXTARRAYOID}},
     {Stmt::mark_cancelled,
      "INSERT INTO {C} AS c (queue_name, job_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
      2,

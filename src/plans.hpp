@@ -18,6 +18,7 @@ enum class Stmt {
     lock_job,          // $1 queue, $2 job id: the row locked, with what fail needs
     marked,            // $1 queue, $2 job id: a cancellation marker exists
     delete_row,        // $1 row id
+    complete_active,   // $1 queue, $2 {job id}, $3 result: completed if active and not marked
     complete,          // $1 queue, $2 {job id}, $3 its locked row id, $4 result, $5 it is active
     fail,              // $1 row id, $2 status, $3 retries, $4 error, $5 delay_until
     complete_many,     // $1 queue, $2 job ids, $3 result: the active ones completed, the marked ones deleted

@@ -358,21 +358,34 @@ int64 resolve_dependency(const JobTables &t, const char *queue, const char *pare
     return resolve_parents(t, queue, PointerGetDatum(construct_array(&one, 1, TEXTOID, -1, false, TYPALIGN_INT)));
 }
 
-bool complete_one(const JobTables &t, const char *queue, const char *job_id, Datum result, bool result_null) {
-    LockedJob job = lock_job(t, queue, job_id);
-    if (!job.found)
-        return false;
-    Datum one = CStringGetTextDatum(job_id);
-    Datum args[5] = {CStringGetTextDatum(queue),
-                     PointerGetDatum(construct_array(&one, 1, TEXTOID, -1, false, TYPALIGN_INT)),
-                     Int32GetDatum(job.row), result, BoolGetDatum(strcmp(job.status, "active") == 0)};
-    char nulls[5] = {' ', ' ', ' ', result_null ? 'n' : ' ', ' '};
-    run(plan(t, Stmt::complete), args, nulls, false, SPI_OK_SELECT);
+// Reads what Stmt::complete_active and Stmt::complete return: whether the job was completed; wakes
+// the queue when a dependant became runnable.
+bool completed(const char *queue) {
     bool isnull;
     bool done = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
     if (DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull)) > 0)
         wake_queue(queue);
     return done;
+}
+
+bool complete_one(const JobTables &t, const char *queue, const char *job_id, Datum result, bool result_null) {
+    Datum one = CStringGetTextDatum(job_id);
+    Datum ids = PointerGetDatum(construct_array(&one, 1, TEXTOID, -1, false, TYPALIGN_INT));
+    // An active job without a marker, the worker's usual case: one statement, no separate lock.
+    Datum fast[3] = {CStringGetTextDatum(queue), ids, result};
+    char fast_nulls[3] = {' ', ' ', result_null ? 'n' : ' '};
+    run(plan(t, Stmt::complete_active), fast, fast_nulls, false, SPI_OK_SELECT);
+    if (completed(queue))
+        return true;
+    // Anything else (marked, not active, gone) under the row's lock, as AsyncMQ decides it.
+    LockedJob job = lock_job(t, queue, job_id);
+    if (!job.found)
+        return false;
+    Datum args[5] = {CStringGetTextDatum(queue), ids, Int32GetDatum(job.row), result,
+                     BoolGetDatum(strcmp(job.status, "active") == 0)};
+    char nulls[5] = {' ', ' ', ' ', result_null ? 'n' : ' ', ' '};
+    run(plan(t, Stmt::complete), args, nulls, false, SPI_OK_SELECT);
+    return completed(queue);
 }
 
 void require_paused_table(const JobTables &t, const char *function) {
