@@ -52,6 +52,22 @@ struct StmtSpec {
     "data = (j.data - 'heartbeat') || pg_catalog.jsonb_build_object('status', 'completed', 'result', " R ", "          \
     "'delay_until', NULL, 'last_attempt', j.data->'active_since')"
 
+// The parts of the dequeue: the queue's waiting rows that have a cancellation marker deleted (a CTE
+// named gone); the next runnable rows, up to N, locked (w.id); the claim of a row (j).
+#define DEQUEUE_GONE                                                                                                   \
+    "gone AS (DELETE FROM {J} AS j USING {C} AS c "                                                                    \
+    "  WHERE j.queue_name = $1 AND j.status = 'waiting' AND c.queue_name = j.queue_name AND c.job_id = j.job_id {Q})"
+#define DEQUEUE_PICK(N)                                                                                                \
+    "SELECT w.id FROM {J} AS w "                                                                                       \
+    "WHERE w.queue_name = $1 AND w.status = 'waiting' "                                                                \
+    "  AND COALESCE(w.data->'depends_on', '[]'::pg_catalog.jsonb) = '[]'::pg_catalog.jsonb "                           \
+    "  AND NOT EXISTS (SELECT 1 FROM {C} AS c WHERE c.queue_name = w.queue_name AND c.job_id = w.job_id) {Q} "         \
+    "ORDER BY COALESCE((w.data->>'priority')::pg_catalog.int4, 5), w.created_at, w.id "                                \
+    "LIMIT " N " FOR UPDATE OF w SKIP LOCKED"
+#define DEQUEUE_SET                                                                                                    \
+    "status = 'active', "                                                                                              \
+    "data = j.data || pg_catalog.jsonb_build_object('status', 'active', 'active_since', $3::pg_catalog.numeric)"
+
 // Times in the payload are epoch seconds computed by the caller (the wall clock at the call, as
 // AsyncMQ's time.time()) and passed as numeric, so that they keep the spelling jobs.cpp gives them.
 const StmtSpec specs[] = {
@@ -145,22 +161,22 @@ const StmtSpec specs[] = {
     // order (the serial id) for rows made in one transaction. A paused queue is left as it is (the
     // worker's check before it dequeues).
     {Stmt::dequeue,
-     "WITH gone AS ("
-     "  DELETE FROM {J} AS j USING {C} AS c "
-     "  WHERE j.queue_name = $1 AND j.status = 'waiting' AND c.queue_name = j.queue_name AND c.job_id = j.job_id {Q}), "
-     "picked AS ("
-     "  SELECT j.id FROM {J} AS j "
-     "  WHERE j.queue_name = $1 AND j.status = 'waiting' "
-     "    AND COALESCE(j.data->'depends_on', '[]'::pg_catalog.jsonb) = '[]'::pg_catalog.jsonb "
-     "    AND NOT EXISTS (SELECT 1 FROM {C} AS c WHERE c.queue_name = j.queue_name AND c.job_id = j.job_id) {Q} "
-     "  ORDER BY COALESCE((j.data->>'priority')::pg_catalog.int4, 5), j.created_at, j.id "
-     "  LIMIT $2 FOR UPDATE OF j SKIP LOCKED), "
-     "claimed AS ("
-     "  UPDATE {J} AS j SET status = 'active', "
-     "    data = j.data || pg_catalog.jsonb_build_object('status', 'active', 'active_since', $3::pg_catalog.numeric) "
-     "  FROM picked WHERE j.id = picked.id "
-     "  RETURNING j.data, COALESCE((j.data->>'priority')::pg_catalog.int4, 5) AS priority, j.created_at, j.id) "
-     "SELECT c.data FROM claimed AS c ORDER BY c.priority, c.created_at, c.id",
+     "WITH " DEQUEUE_GONE ", "
+     "picked AS (" DEQUEUE_PICK("$2") "), "
+                                      "claimed AS ("
+                                      "  UPDATE {J} AS j SET " DEQUEUE_SET " FROM picked WHERE j.id = picked.id "
+                                      "  RETURNING j.data, COALESCE((j.data->>'priority')::pg_catalog.int4, 5) AS "
+                                      "priority, j.created_at, j.id) "
+                                      "SELECT c.data FROM claimed AS c ORDER BY c.priority, c.created_at, c.id",
+     3,
+     {TEXTOID, INT4OID, NUMERICOID}},
+    // The same for one job, as most workers ask. Its LIMIT is a constant, so that PostgreSQL's
+    // plan cache settles on one generic plan: with LIMIT $2 a custom plan (which knows the limit)
+    // always looks cheaper than a generic one over a large backlog, and the statement was planned
+    // afresh on every call.
+    {Stmt::dequeue_one,
+     "WITH " DEQUEUE_GONE " "
+     "UPDATE {J} AS j SET " DEQUEUE_SET " WHERE j.id = (" DEQUEUE_PICK("1") ") RETURNING j.data",
      3,
      {TEXTOID, INT4OID, NUMERICOID}},
     {Stmt::lock_job,

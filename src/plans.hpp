@@ -15,6 +15,7 @@ enum class Stmt {
     many_items,        // $1 jsonb array: the fields of each element of asyncmq_enqueue_many
     queue_paused,      // $1 queue
     dequeue,           // $1 queue, $2 max jobs, $3 now
+    dequeue_one,       // $1 queue, $2 (not read), $3 now
     lock_job,          // $1 queue, $2 job id: the row locked, with what fail needs
     marked,            // $1 queue, $2 job id: a cancellation marker exists
     delete_row,        // $1 row id

@@ -660,7 +660,10 @@ extern "C" Datum asyncmq_dequeue(PG_FUNCTION_ARGS) {
     spi_connect();
     if (max_jobs > 0) { // the statement takes nothing from a paused queue
         Datum args[3] = {CStringGetTextDatum(queue), Int32GetDatum(max_jobs), float_number(epoch_now())};
-        run(plan(t, Stmt::dequeue), args, nullptr, false, SPI_OK_SELECT);
+        if (max_jobs == 1)
+            run(plan(t, Stmt::dequeue_one), args, nullptr, false, SPI_OK_UPDATE_RETURNING);
+        else
+            run(plan(t, Stmt::dequeue), args, nullptr, false, SPI_OK_SELECT);
         return_rows(rsinfo, 1);
     }
     spi_finish();
