@@ -661,9 +661,9 @@ extern "C" Datum asyncmq_dequeue(PG_FUNCTION_ARGS) {
     if (max_jobs > 0) { // the statement takes nothing from a paused queue
         Datum args[3] = {CStringGetTextDatum(queue), Int32GetDatum(max_jobs), float_number(epoch_now())};
         if (max_jobs == 1)
-            run(plan(t, Stmt::dequeue_one), args, nullptr, false, SPI_OK_UPDATE_RETURNING);
+            run_in_index_order(plan(t, Stmt::dequeue_one), args, nullptr, SPI_OK_UPDATE_RETURNING);
         else
-            run(plan(t, Stmt::dequeue), args, nullptr, false, SPI_OK_SELECT);
+            run_in_index_order(plan(t, Stmt::dequeue), args, nullptr, SPI_OK_SELECT);
         return_rows(rsinfo, 1);
     }
     spi_finish();
