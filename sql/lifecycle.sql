@@ -1,7 +1,7 @@
 -- The lifecycle calls on jobs in every state: what each returns for unknown, inactive and
 -- cancelled jobs (false or NULL, never an error, as AsyncMQ), and the arguments each refuses.
 -- asyncmq.wakeups set before the library is loaded is taken as ours, not as a misspelt setting.
-SET asyncmq.wakeups = off;
+SET asyncmq.wakeups = on;
 SET asyncmq.layout = '0.9';
 SELECT asyncmq_layout();
 SHOW asyncmq.wakeups;

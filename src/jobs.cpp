@@ -16,7 +16,7 @@ extern "C" {
 namespace asyncmq {
 namespace {
 
-bool wakeups = true;
+bool wakeups = false;
 
 double epoch_of(TimestampTz ts) {
     // Microseconds since 2000-01-01 to seconds since 1970-01-01.
@@ -85,9 +85,9 @@ void wake_queue(const char *queue) {
 void define_lifecycle_settings() {
     DefineCustomBoolVariable(
         "asyncmq.wakeups", "Whether the job lifecycle functions NOTIFY a queue's channel when its jobs become ready.",
-        "A transaction that notifies takes a database-wide lock at commit, so notifying transactions commit one "
-        "at a time; producers that no worker LISTENs for may turn this off.",
-        &wakeups, true, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+        "Off by default: AsyncMQ's workers poll, and a transaction that notifies takes a database-wide lock at "
+        "commit, so notifying transactions commit one at a time. Turn it on where workers LISTEN.",
+        &wakeups, false, PGC_USERSET, 0, nullptr, nullptr, nullptr);
 }
 
 } // namespace asyncmq

@@ -21,7 +21,7 @@ void check_job_id(const char *id, const char *where);
 // The NOTIFY channel of a queue (see docs/lifecycle.md).
 char *queue_channel(const char *queue);
 
-// Wakes the queue's listeners at commit, unless asyncmq.wakeups is off. PostgreSQL folds identical
+// Wakes the queue's listeners at commit when asyncmq.wakeups is on. PostgreSQL folds identical
 // notifications of one transaction into one, so a queue gets at most one per transaction however
 // many calls make it.
 void wake_queue(const char *queue);
