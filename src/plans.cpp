@@ -538,12 +538,19 @@ uint64 run(SPIPlanPtr p, const Datum *values, const char *nulls, bool read_only,
     return SPI_processed;
 }
 
-uint64 run_in_index_order(SPIPlanPtr p, const Datum *values, const char *nulls, int expected) {
+uint64 run_by_index(SPIPlanPtr p, const Datum *values, const char *nulls, int expected, bool index_order) {
     // As a function's SET clause does it: the old values come back at the end, or at the abort
     // of the transaction when the statement fails.
     int nest = NewGUCNestLevel();
-    (void)set_config_option("enable_sort", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-    (void)set_config_option("enable_seqscan", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+    auto off = [](const char *setting) {
+        (void)set_config_option(setting, "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+    };
+    off("enable_seqscan");
+    if (index_order)
+        off("enable_sort");
+    // A plan that still scans a table or sorts carries the planner's penalty in its cost, far
+    // above jit_above_cost: JIT would compile the statement on every call.
+    off("jit");
     uint64 n = run(p, values, nulls, false, expected);
     AtEOXact_GUC(true, nest);
     return n;

@@ -84,11 +84,12 @@ SPIPlanPtr plan(const JobTables &t, Stmt stmt);
 // Runs a plan (SPI connected) and checks its result code; returns SPI_processed.
 uint64 run(SPIPlanPtr p, const Datum *values, const char *nulls, bool read_only, int expected);
 
-// The same for the dequeue, with PostgreSQL's planner kept from sorting the backlog or reading the
-// whole table where an index gives the order (enable_sort and enable_seqscan off while it runs).
-// The plan cache keeps the plan it makes on the first calls, often over a nearly empty table,
-// until the table is next analyzed: without this, a queue that starts empty and then fills up
-// could sort its whole backlog on every dequeue until autovacuum comes by.
-uint64 run_in_index_order(SPIPlanPtr p, const Datum *values, const char *nulls, int expected);
+// The same for the statements of a job's lifecycle, with PostgreSQL's planner kept from reading
+// the whole table (enable_seqscan off while the statement runs) and, with index_order, from
+// sorting the backlog where an index gives the order (enable_sort off); jit is off too, which
+// the planner's penalties would otherwise set off. The plan cache keeps the plan it makes on the
+// first calls, often over a nearly empty table, until the table is next analyzed: without this, a
+// queue that starts empty and fills up could scan or sort it on every call until autovacuum came.
+uint64 run_by_index(SPIPlanPtr p, const Datum *values, const char *nulls, int expected, bool index_order);
 
 } // namespace asyncmq

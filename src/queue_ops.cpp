@@ -341,7 +341,7 @@ bool lock_active(const JobTables &t, const char *queue, const char *job_id, Lock
 // Releases the dependants of the parents (a text[] of job ids); returns how many became runnable.
 int64 resolve_parents(const JobTables &t, const char *queue, Datum parents) {
     Datum args[2] = {CStringGetTextDatum(queue), parents};
-    uint64 n = run(plan(t, Stmt::resolve), args, nullptr, false, SPI_OK_UPDATE_RETURNING);
+    uint64 n = run_by_index(plan(t, Stmt::resolve), args, nullptr, SPI_OK_UPDATE_RETURNING, false);
     int64 released = 0;
     for (uint64 i = 0; i < n; i++) {
         bool isnull;
@@ -374,7 +374,7 @@ bool complete_one(const JobTables &t, const char *queue, const char *job_id, Dat
     // An active job without a marker, the worker's usual case: one statement, no separate lock.
     Datum fast[3] = {CStringGetTextDatum(queue), ids, result};
     char fast_nulls[3] = {' ', ' ', result_null ? 'n' : ' '};
-    run(plan(t, Stmt::complete_active), fast, fast_nulls, false, SPI_OK_SELECT);
+    run_by_index(plan(t, Stmt::complete_active), fast, fast_nulls, SPI_OK_SELECT, false);
     if (completed(queue))
         return true;
     // Anything else (marked, not active, gone) under the row's lock, as AsyncMQ decides it.
@@ -384,7 +384,7 @@ bool complete_one(const JobTables &t, const char *queue, const char *job_id, Dat
     Datum args[5] = {CStringGetTextDatum(queue), ids, Int32GetDatum(job.row), result,
                      BoolGetDatum(strcmp(job.status, "active") == 0)};
     char nulls[5] = {' ', ' ', ' ', result_null ? 'n' : ' ', ' '};
-    run(plan(t, Stmt::complete), args, nulls, false, SPI_OK_SELECT);
+    run_by_index(plan(t, Stmt::complete), args, nulls, SPI_OK_SELECT, false);
     return completed(queue);
 }
 
@@ -661,9 +661,9 @@ extern "C" Datum asyncmq_dequeue(PG_FUNCTION_ARGS) {
     if (max_jobs > 0) { // the statement takes nothing from a paused queue
         Datum args[3] = {CStringGetTextDatum(queue), Int32GetDatum(max_jobs), float_number(epoch_now())};
         if (max_jobs == 1)
-            run_in_index_order(plan(t, Stmt::dequeue_one), args, nullptr, SPI_OK_UPDATE_RETURNING);
+            run_by_index(plan(t, Stmt::dequeue_one), args, nullptr, SPI_OK_UPDATE_RETURNING, true);
         else
-            run_in_index_order(plan(t, Stmt::dequeue), args, nullptr, SPI_OK_SELECT);
+            run_by_index(plan(t, Stmt::dequeue), args, nullptr, SPI_OK_SELECT, true);
         return_rows(rsinfo, 1);
     }
     spi_finish();
@@ -690,7 +690,7 @@ extern "C" Datum asyncmq_complete_many(PG_FUNCTION_ARGS) {
     spi_connect();
     Datum args[3] = {CStringGetTextDatum(queue), PG_GETARG_DATUM(1), PG_ARGISNULL(2) ? (Datum)0 : PG_GETARG_DATUM(2)};
     char nulls[3] = {' ', ' ', PG_ARGISNULL(2) ? 'n' : ' '};
-    run(plan(t, Stmt::complete_many), args, nulls, false, SPI_OK_SELECT);
+    run_by_index(plan(t, Stmt::complete_many), args, nulls, SPI_OK_SELECT, false);
     bool none;
     Datum completed = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &none);
     int32 done = 0;
