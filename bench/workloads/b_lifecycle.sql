@@ -1,7 +1,8 @@
 -- (b) One job's lifecycle as AsyncMQ 0.9.1's PostgresBackend sends it (contract section 4):
 -- the statements below are its text, with its $n parameters as pgbench variables, so that under
 -- -M prepared they are prepared and bound the way asyncpg does it.
--- Variables from bench/run: queue, waiting, active, completed, run (a tag), seq (starts at 0).
+-- Variables from bench/run: queue, waiting, active, completed, run (a tag), seq (starts at 0),
+-- resolve (1: the worker's resolve_dependency after the completion, as in (b); 0: without it, (b3)).
 \set seq :seq + 1
 \set got 0
 -- enqueue: PostgresJobStore.save, the upsert of (queue_name, job_id, data, status). The payload
@@ -75,4 +76,13 @@ DO UPDATE SET
     delay_until = EXCLUDED.delay_until,
     updated_at = now();
 COMMIT;
+-- resolve_dependency: AsyncMQ's worker calls it after every completion (fixture 14's
+-- handle_job). AsyncMQ 0.9.1 reads every job of the queue whose data has a depends_on key, which
+-- Job.to_dict writes for every job ([]), completed ones included, and looks for the parent in
+-- Python; only a child that named the parent is written back.
+\if :resolve
+SELECT id, data
+FROM asyncmq_jobs
+WHERE queue_name = :queue AND data->'depends_on' IS NOT NULL;
+\endif
 \endif
