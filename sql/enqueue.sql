@@ -126,7 +126,36 @@ SELECT * FROM asyncmq_enqueue_many('many', '[{"task": "x", "job_id": "9"}]');
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM asyncmq_enqueue_many('many', NULL);
 \echo :LAST_ERROR_SQLSTATE
+SELECT * FROM asyncmq_enqueue_many('many', '[{"task": "ok"}, {"task": "x", "delay": -2}]');
+\echo :LAST_ERROR_SQLSTATE
 SELECT count(*) AS jobs_in_many FROM asyncmq_jobs WHERE queue_name = 'many';
+
+-- A batch in which no job has a job id, a deduplication id or a parent is written in one
+-- statement. Its rows are those the job-by-job path writes for the same jobs with ids (queue
+-- perjob), which fixture 18 checks: the same payload but for the id and the times, a uuid4 id in
+-- job_id and data.id, the ids returned in input order, created_at as data.created_at.
+SELECT jsonb_agg(id) AS plain_ids FROM asyncmq_enqueue_many('plain', '[
+  {"task": "app.tasks.a", "args": [1, 2], "priority": 1, "max_retries": 3, "backoff": 1.5},
+  {"task": "app.tasks.b", "kwargs": {"x": 1}, "backoff": 2, "ttl": 30, "repeat_every": 5},
+  {"task": "app.tasks.c", "delay": 60, "ttl": 0.5, "depends_on": []},
+  {"task": "app.tasks.d"}
+]') AS id \gset
+SELECT count(*) AS perjob FROM asyncmq_enqueue_many('perjob', '[
+  {"task": "app.tasks.a", "args": [1, 2], "priority": 1, "max_retries": 3, "backoff": 1.5, "job_id": "p1"},
+  {"task": "app.tasks.b", "kwargs": {"x": 1}, "backoff": 2, "ttl": 30, "repeat_every": 5, "job_id": "p2"},
+  {"task": "app.tasks.c", "delay": 60, "ttl": 0.5, "depends_on": [], "job_id": "p3"},
+  {"task": "app.tasks.d", "job_id": "p4"}
+]');
+WITH p AS (SELECT row_number() OVER (ORDER BY id) AS n, * FROM asyncmq_jobs WHERE queue_name = 'plain'),
+     j AS (SELECT row_number() OVER (ORDER BY id) AS n, * FROM asyncmq_jobs WHERE queue_name = 'perjob')
+SELECT p.n, p.status, p.status = j.status AS same_status,
+       p.data - '{id,created_at,delay_until}'::text[] = j.data - '{id,created_at,delay_until}'::text[] AS same_payload,
+       jsonb_typeof(p.data->'delay_until') = jsonb_typeof(j.data->'delay_until') AS same_delay_kind,
+       p.job_id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$' AS uuid4,
+       p.data->>'id' = p.job_id AS id_in_data,
+       p.job_id = :'plain_ids'::jsonb->>(p.n::int - 1) AS returned_in_order,
+       p.created_at = to_timestamp((p.data->>'created_at')::float8)::timestamp AS created_at_column
+FROM p JOIN j USING (n) ORDER BY p.n;
 
 SET client_min_messages = warning;
 DROP SCHEMA enqueue CASCADE;

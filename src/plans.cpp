@@ -16,7 +16,7 @@ struct StmtSpec {
                      // {R} repeatables, {W} workers heartbeat, {Q} "AND the queue $1 is not paused"
                      // (nothing before layout 0.9, which has no paused queues)
     int nargs;
-    Oid types[6];
+    Oid types[15];
 };
 
 // Releasing dependants (resolve_dependency): the parents ($2, a text[] of job ids) leave each
@@ -95,8 +95,32 @@ const StmtSpec specs[] = {
      "ON CONFLICT ({K}) DO UPDATE SET data = EXCLUDED.data, status = EXCLUDED.status, updated_at = pg_catalog.now() "
      "WHERE j.queue_name = EXCLUDED.queue_name "
      "RETURNING j.job_id",
-     0,
-     {}},
+     15,
+     // $14 repeat_every, $15 the deduplication object.
+     {TEXTOID, TEXTOID, TEXTOID, JSONBOID, JSONBOID, INT4OID, NUMERICOID, NUMERICOID, NUMERICOID, TEXTOID, NUMERICOID,
+      INT4OID, TEXTARRAYOID, NUMERICOID, JSONBOID}},
+    // asyncmq_enqueue_many's jobs when none has a job id, a deduplication id or a parent: one
+    // INSERT of the arrays, element i of each being job i's value of Stmt::upsert's parameter ($2:
+    // the generated ids). No conflict can arise, so it is a plain insert, in the jobs' order.
+    {Stmt::insert_many,
+     "INSERT INTO {J} AS j (queue_name, job_id, data, status, created_at) "
+     "SELECT $1, u.id, pg_catalog.jsonb_build_object("
+     "'id', u.id, 'task', u.task, 'args', u.args, 'kwargs', u.kwargs, 'retries', 0, 'max_retries', u.max_retries, "
+     "'backoff', u.backoff, 'ttl', u.ttl, 'created_at', u.created, 'last_attempt', NULL, 'status', u.status, "
+     "'result', NULL, 'last_error', NULL, 'error_traceback', NULL, 'delay_until', u.delay_until, "
+     "'priority', u.priority, 'depends_on', '[]'::pg_catalog.jsonb, 'repeat_every', u.repeat_every, "
+     "'deduplication', NULL), u.status, pg_catalog.to_timestamp(u.created::pg_catalog.float8)::pg_catalog.timestamp "
+     "FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4), pg_catalog.unnest($5), "
+     "  pg_catalog.unnest($6), pg_catalog.unnest($7), pg_catalog.unnest($8), pg_catalog.unnest($9), "
+     "  pg_catalog.unnest($10), pg_catalog.unnest($11), pg_catalog.unnest($12), pg_catalog.unnest($14)) WITH "
+     "ORDINALITY "
+     "  AS u(id, task, args, kwargs, max_retries, backoff, ttl, created, status, delay_until, priority, "
+     "  repeat_every, ord) "
+     "ORDER BY u.ord",
+     14,
+     // $13 (depends_on) is not read: the jobs have none.
+     {TEXTOID, TEXTARRAYOID, TEXTARRAYOID, JSONBARRAYOID, JSONBARRAYOID, INT4ARRAYOID, NUMERICARRAYOID, NUMERICARRAYOID,
+      NUMERICARRAYOID, TEXTARRAYOID, NUMERICARRAYOID, INT4ARRAYOID, TEXTARRAYOID, NUMERICARRAYOID}},
     {Stmt::many_items,
      "SELECT e.ord::pg_catalog.int4, pg_catalog.jsonb_typeof(e.v), "
      "(SELECT pg_catalog.string_agg(k, ', ' ORDER BY k) FROM pg_catalog.jsonb_object_keys("
@@ -402,10 +426,6 @@ const StmtSpec specs[] = {
      {TEXTOID}},
 };
 
-// $14 repeat_every, $15 the deduplication object.
-const Oid upsert_types[] = {TEXTOID,    TEXTOID, TEXTOID,    JSONBOID, JSONBOID,     INT4OID,    NUMERICOID, NUMERICOID,
-                            NUMERICOID, TEXTOID, NUMERICOID, INT4OID,  TEXTARRAYOID, NUMERICOID, JSONBOID};
-
 struct PlanSet {
     char *key;
     SPIPlanPtr plans[static_cast<int>(Stmt::count_)];
@@ -515,14 +535,8 @@ SPIPlanPtr plan(const JobTables &t, Stmt stmt) {
             spec = &s;
     if (spec == nullptr)
         elog(ERROR, "asyncmq: no SQL for statement %d", i);
-    const Oid *types = spec->types;
-    int nargs = spec->nargs;
-    if (stmt == Stmt::upsert) {
-        types = upsert_types;
-        nargs = lengthof(upsert_types);
-    }
     char *sql = expand(spec->sql, t);
-    SPIPlanPtr p = SPI_prepare(sql, nargs, const_cast<Oid *>(types));
+    SPIPlanPtr p = SPI_prepare(sql, spec->nargs, const_cast<Oid *>(spec->types));
     if (p == nullptr)
         elog(ERROR, "asyncmq: SPI_prepare failed (%s): %s", SPI_result_code_string(SPI_result), sql);
     if (SPI_keepplan(p) != 0)

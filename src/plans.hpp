@@ -12,6 +12,7 @@ namespace asyncmq {
 enum class Stmt {
     job_exists,        // $1 queue, $2 job id: a row in any status but cancelled
     upsert,            // the payload of a new job, written as AsyncMQ's store upsert writes it
+    insert_many,       // upsert's parameters as arrays, for new jobs without id, deduplication or parents
     many_items,        // $1 jsonb array: the fields of each element of asyncmq_enqueue_many
     queue_paused,      // $1 queue
     dequeue,           // $1 queue, $2 max jobs, $3 now

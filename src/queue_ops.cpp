@@ -222,12 +222,90 @@ Datum advisory_key(const char *queue, const char *kind, const char *id) {
     return Int64GetDatum((int64)DatumGetInt32(key));
 }
 
+// The parameters of Stmt::upsert for a new job made now: the payload Job.to_dict() would write.
+void upsert_values(const char *queue, const NewJob &job, Datum values[15], char nulls[15]) {
+    memset(nulls, ' ', 15);
+    double created = epoch_now();
+    // AsyncMQ computes expires_at just before the job's created_at.
+    Datum dedup = job.dedup_id != nullptr ? dedup_object(job, created) : (Datum)0;
+    values[0] = CStringGetTextDatum(queue);
+    values[1] = job.job_id ? CStringGetTextDatum(job.job_id) : (nulls[1] = 'n', (Datum)0);
+    values[2] = CStringGetTextDatum(job.task);
+    values[3] = job.args;
+    values[4] = job.kwargs;
+    values[5] = Int32GetDatum(job.max_retries);
+    values[6] = !job.has_backoff    ? (nulls[6] = 'n', (Datum)0)
+                : job.backoff_spelt ? DirectFunctionCall3(numeric_in, CStringGetDatum(job.backoff_spelt),
+                                                          ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1))
+                                    : float_number(job.backoff);
+    values[7] = job.has_ttl ? int_or_float_number(job.ttl) : (nulls[7] = 'n', (Datum)0);
+    values[8] = float_number(created);
+    values[9] = CStringGetTextDatum(job.has_delay ? "delayed" : "waiting");
+    values[10] = job.has_delay ? float_number(created + job.delay) : (nulls[10] = 'n', (Datum)0);
+    values[11] = Int32GetDatum(job.priority);
+    values[12] = job.depends_on;
+    values[13] = job.has_repeat_every ? int_or_float_number(job.repeat_every) : (nulls[13] = 'n', (Datum)0);
+    values[14] = job.dedup_id != nullptr ? dedup : (nulls[14] = 'n', (Datum)0);
+}
+
+// A version 4 UUID as AsyncMQ's uuid4() and PostgreSQL's gen_random_uuid() make it.
+char *random_uuid() {
+    unsigned char b[16];
+    if (!pg_strong_random(b, sizeof b))
+        ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("could not generate random values")));
+    b[6] = (b[6] & 0x0f) | 0x40; // version 4
+    b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
+    return psprintf("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3],
+                    b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+// asyncmq_enqueue_many's jobs when none has a job id, a deduplication id or a parent: what
+// enqueue_one would write for each, in one statement. Returns the ids, in the jobs' order.
+Datum *insert_many(const JobTables &t, const char *queue, const NewJob *jobs, int n) {
+    // Columns 1 to 13 of the upsert's parameters (column 1, the job id, generated here), one array each.
+    const int ncols = 14;
+    static const Oid types[ncols] = {InvalidOid, TEXTOID,    TEXTOID, JSONBOID,   JSONBOID, INT4OID, NUMERICOID,
+                                     NUMERICOID, NUMERICOID, TEXTOID, NUMERICOID, INT4OID,  TEXTOID, NUMERICOID};
+    Datum *columns[ncols];
+    bool *column_nulls[ncols];
+    for (int c = 1; c < ncols; c++) {
+        columns[c] = (Datum *)palloc(sizeof(Datum) * n);
+        column_nulls[c] = (bool *)palloc(sizeof(bool) * n);
+    }
+    bool wake = false;
+    for (int i = 0; i < n; i++) {
+        Datum values[15];
+        char nulls[15];
+        upsert_values(queue, jobs[i], values, nulls);
+        values[1] = CStringGetTextDatum(random_uuid());
+        nulls[1] = ' ';
+        for (int c = 1; c < ncols; c++) {
+            columns[c][i] = values[c];
+            column_nulls[c][i] = nulls[c] == 'n';
+        }
+        wake |= !jobs[i].has_delay;
+    }
+    Datum args[ncols];
+    args[0] = CStringGetTextDatum(queue);
+    for (int c = 1; c < ncols; c++) {
+        int16 len;
+        bool byval;
+        char align;
+        get_typlenbyvalalign(types[c], &len, &byval, &align);
+        int dims[1] = {n}, lbs[1] = {1};
+        args[c] =
+            PointerGetDatum(construct_md_array(columns[c], column_nulls[c], 1, dims, lbs, types[c], len, byval, align));
+    }
+    args[12] = PointerGetDatum(construct_empty_array(TEXTOID)); // depends_on, not read
+    run(plan(t, Stmt::insert_many), args, nullptr, false, SPI_OK_INSERT);
+    if (wake)
+        wake_queue(queue);
+    return columns[1];
+}
+
 // Queue.add: a custom id that names a job (in any status but cancelled) returns that id and
 // writes nothing; otherwise AsyncMQ's upsert writes the payload Job.to_dict() would.
 char *enqueue_one(const JobTables &t, const char *queue, const NewJob &job, MemoryContext out) {
-    Datum values[15];
-    char nulls[15];
-    memset(nulls, ' ', sizeof nulls);
     if (job.dedup_id != nullptr) {
         // The lock AsyncMQ's Queue.add holds while it looks the owner up (a session lock there):
         // of two adds at once, the second waits and then finds the first's job.
@@ -243,28 +321,9 @@ char *enqueue_one(const JobTables &t, const char *queue, const NewJob &job, Memo
         if (run(plan(t, Stmt::job_exists), look, nullptr, false, SPI_OK_SELECT) > 0)
             return MemoryContextStrdup(out, job.job_id);
     }
-    double created = epoch_now();
-    // AsyncMQ computes expires_at just before the job's created_at.
-    Datum dedup = job.dedup_id != nullptr ? dedup_object(job, created) : (Datum)0;
-    const char *status = job.has_delay ? "delayed" : "waiting";
-    values[0] = CStringGetTextDatum(queue);
-    values[1] = job.job_id ? CStringGetTextDatum(job.job_id) : (nulls[1] = 'n', (Datum)0);
-    values[2] = CStringGetTextDatum(job.task);
-    values[3] = job.args;
-    values[4] = job.kwargs;
-    values[5] = Int32GetDatum(job.max_retries);
-    values[6] = !job.has_backoff    ? (nulls[6] = 'n', (Datum)0)
-                : job.backoff_spelt ? DirectFunctionCall3(numeric_in, CStringGetDatum(job.backoff_spelt),
-                                                          ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1))
-                                    : float_number(job.backoff);
-    values[7] = job.has_ttl ? int_or_float_number(job.ttl) : (nulls[7] = 'n', (Datum)0);
-    values[8] = float_number(created);
-    values[9] = CStringGetTextDatum(status);
-    values[10] = job.has_delay ? float_number(created + job.delay) : (nulls[10] = 'n', (Datum)0);
-    values[11] = Int32GetDatum(job.priority);
-    values[12] = job.depends_on;
-    values[13] = job.has_repeat_every ? int_or_float_number(job.repeat_every) : (nulls[13] = 'n', (Datum)0);
-    values[14] = job.dedup_id != nullptr ? dedup : (nulls[14] = 'n', (Datum)0);
+    Datum values[15];
+    char nulls[15];
+    upsert_values(queue, job, values, nulls);
     if (run(plan(t, Stmt::upsert), values, nulls, false, SPI_OK_INSERT_RETURNING) != 1)
         ereport(ERROR, (errcode(ERRCODE_UNIQUE_VIOLATION),
                         errmsg("job id \"%s\" is taken by a job of another queue", job.job_id),
@@ -637,8 +696,14 @@ extern "C" Datum asyncmq_enqueue_many(PG_FUNCTION_ARGS) {
         if (!isnull)
             read_dedup(t, dedup, where, &job);
     }
+    bool plain = n > 0;
+    for (uint64 i = 0; i < n; i++)
+        plain &= parsed[i].job_id == nullptr && parsed[i].dedup_id == nullptr &&
+                 ArrayGetNItems(ARR_NDIM(DatumGetArrayTypeP(parsed[i].depends_on)),
+                                ARR_DIMS(DatumGetArrayTypeP(parsed[i].depends_on))) == 0;
+    Datum *ids = plain ? insert_many(t, queue, parsed, (int)n) : nullptr;
     for (uint64 i = 0; i < n; i++) {
-        Datum id = CStringGetTextDatum(enqueue_one(t, queue, parsed[i], caller));
+        Datum id = plain ? ids[i] : CStringGetTextDatum(enqueue_one(t, queue, parsed[i], caller));
         bool isnull = false;
         tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &id, &isnull);
     }
