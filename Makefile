@@ -7,7 +7,7 @@ DATA = sql/asyncmq--1.0.sql
 # One file a topic; test/check-schedule fails when a file in sql/ or specs/ is missing here.
 REGRESS = settings names install_default install_layouts install_keeps_data \
           install_refuses drop transactions security readme \
-          dequeue_index dependants_index lifecycle_search_path
+          dequeue_index dependants_index lifecycle_search_path plan_growth
 REGRESS_OPTS = --inputdir=. --load-extension=asyncmq
 ISOLATION = install_concurrent
 ISOLATION_OPTS = --load-extension=asyncmq

@@ -32,14 +32,7 @@ WHERE data @? 'strict $.depends_on[0]' ORDER BY job_id;
 -- Completing the parent releases both children, and reads the index, not the queue's backlog
 -- (through the status index or a sequential scan). PostgreSQL 15's pg_stat_get_xact_* also count
 -- what earlier transactions did until the session flushes its statistics, so flush them first.
--- Rows read: by sequential scans, by bitmap scans (counted on the table) and by index scans
--- (counted on each index).
-CREATE FUNCTION pg_temp.rows_read() RETURNS bigint LANGUAGE sql AS $$
-    SELECT pg_stat_get_xact_tuples_returned('asyncmq_jobs'::regclass)
-           + pg_stat_get_xact_tuples_fetched('asyncmq_jobs'::regclass)
-           + (SELECT sum(pg_stat_get_xact_tuples_fetched(i.indexrelid))
-              FROM pg_index AS i WHERE i.indrelid = 'asyncmq_jobs'::regclass)
-$$;
+\i test/sql/rows_read.sql
 SELECT data->>'id' AS id FROM asyncmq_dequeue('builds') AS data;
 SELECT job_id, status, data->'depends_on' AS depends_on FROM asyncmq_jobs
 WHERE job_id IN ('package', 'test') ORDER BY job_id;

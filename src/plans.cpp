@@ -7,6 +7,10 @@
 
 #include "targets.hpp"
 
+extern "C" {
+#include "storage/bufmgr.h"
+}
+
 namespace asyncmq {
 namespace {
 
@@ -428,6 +432,7 @@ const StmtSpec specs[] = {
 
 struct PlanSet {
     char *key;
+    BlockNumber jobs_blocks; // the jobs table's size when the plans were made
     SPIPlanPtr plans[static_cast<int>(Stmt::count_)];
     PlanSet *next;
 };
@@ -505,6 +510,7 @@ void job_tables(JobTables *t) {
     t->layout = targets.layout;
     const Target *jobs = find(targets, TableKind::jobs);
     t->jobs = require(jobs);
+    t->jobs_relid = jobs->relid;
     t->cancelled = require(find(targets, TableKind::cancelled_jobs));
     const Target *paused = find(targets, TableKind::paused_queues);
     t->paused = paused ? require(paused) : nullptr;
@@ -525,6 +531,22 @@ SPIPlanPtr plan(const JobTables &t, Stmt stmt) {
         set->key = MemoryContextStrdup(TopMemoryContext, t.cache_key);
         set->next = plan_sets;
         plan_sets = set;
+    }
+    // PostgreSQL keeps the generic plan it made on the first calls until the table is analyzed
+    // again, and a plan made for a nearly empty table may read a queue's whole history: the
+    // release of dependants, planned over a few rows, filtered the queue's every job by status
+    // instead of reading the status from the index. So the plans are made again, from the
+    // table's size now, each time the table has more than doubled since they were made.
+    Relation jobs = table_open(t.jobs_relid, AccessShareLock);
+    BlockNumber blocks = RelationGetNumberOfBlocks(jobs);
+    table_close(jobs, NoLock);
+    if (blocks > 2 * set->jobs_blocks + 8) {
+        for (SPIPlanPtr &p : set->plans)
+            if (p != nullptr) {
+                SPI_freeplan(p);
+                p = nullptr;
+            }
+        set->jobs_blocks = blocks;
     }
     int i = static_cast<int>(stmt);
     if (set->plans[i] != nullptr)

@@ -65,6 +65,7 @@ struct OptionalTable {
 struct JobTables {
     Layout layout;
     const char *jobs;          // quoted, schema-qualified
+    Oid jobs_relid;            // the jobs table
     const char *cancelled;     // quoted, schema-qualified
     const char *paused;        // quoted, schema-qualified; nullptr before layout 0.9
     const char *key;           // jobs table's unique key as ON CONFLICT names it
@@ -79,7 +80,8 @@ void job_tables(JobTables *t);
 // ERROR 42P01 when the table does not exist (its layout is checked by the caller).
 void require_table(const OptionalTable &table);
 
-// The prepared plan of the statement for these tables; prepared on first use, then kept.
+// The prepared plan of the statement for these tables; prepared on first use, then kept until
+// the jobs table has grown to more than twice its size when the plans were made.
 SPIPlanPtr plan(const JobTables &t, Stmt stmt);
 
 // Runs a plan (SPI connected) and checks its result code; returns SPI_processed.

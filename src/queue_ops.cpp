@@ -262,10 +262,11 @@ char *random_uuid() {
 // asyncmq_enqueue_many's jobs when none has a job id, a deduplication id or a parent: what
 // enqueue_one would write for each, in one statement. Returns the ids, in the jobs' order.
 Datum *insert_many(const JobTables &t, const char *queue, const NewJob *jobs, int n) {
-    // Columns 1 to 13 of the upsert's parameters (column 1, the job id, generated here), one array each.
-    const int ncols = 14;
-    static const Oid types[ncols] = {InvalidOid, TEXTOID,    TEXTOID, JSONBOID,   JSONBOID, INT4OID, NUMERICOID,
-                                     NUMERICOID, NUMERICOID, TEXTOID, NUMERICOID, INT4OID,  TEXTOID, NUMERICOID};
+    // Parameters 1 to 13 of the upsert (1, the job id, generated here), one array each, but for
+    // 12, depends_on: empty for every job, so the statement does not read it.
+    const int ncols = 14, depends_on = 12;
+    static const Oid types[ncols] = {InvalidOid, TEXTOID,    TEXTOID, JSONBOID,   JSONBOID, INT4OID,    NUMERICOID,
+                                     NUMERICOID, NUMERICOID, TEXTOID, NUMERICOID, INT4OID,  InvalidOid, NUMERICOID};
     Datum *columns[ncols];
     bool *column_nulls[ncols];
     for (int c = 1; c < ncols; c++) {
@@ -287,7 +288,10 @@ Datum *insert_many(const JobTables &t, const char *queue, const NewJob *jobs, in
     }
     Datum args[ncols];
     args[0] = CStringGetTextDatum(queue);
+    args[depends_on] = PointerGetDatum(construct_empty_array(TEXTOID));
     for (int c = 1; c < ncols; c++) {
+        if (c == depends_on)
+            continue;
         int16 len;
         bool byval;
         char align;
@@ -296,7 +300,6 @@ Datum *insert_many(const JobTables &t, const char *queue, const NewJob *jobs, in
         args[c] =
             PointerGetDatum(construct_md_array(columns[c], column_nulls[c], 1, dims, lbs, types[c], len, byval, align));
     }
-    args[12] = PointerGetDatum(construct_empty_array(TEXTOID)); // depends_on, not read
     run(plan(t, Stmt::insert_many), args, nullptr, false, SPI_OK_INSERT);
     if (wake)
         wake_queue(queue);
