@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Numbers and tables of the bench (bench/in-cluster calls it).
 
-  report.py percentiles LOGFILE...       p50, p95 and p99 latency in ms, tab-separated, of
-                                         pgbench per-transaction logs (--log)
+  report.py percentiles LOGFILE...       p50, p95 and p99 latency in ms, and the p50 of the last
+                                         fifth of the run over that of the first (by time),
+                                         tab-separated, of pgbench per-transaction logs (--log)
   report.py table META RESULTS BATCH     prints the bench's tables from bench/in-cluster's files
 """
 import math
@@ -28,23 +29,32 @@ SHORT = {"a": "(a)", "b": "(b)", "bi": "(b+i)", "big": "(b+i) generic plan"}
 ORDER = ["a", "aw", "b", "b3", "b3i", "c", "d"]
 
 
+def rank(lat, p):
+    """Nearest-rank percentile p of the sorted latencies, in ms."""
+    return lat[max(0, math.ceil(p / 100 * len(lat)) - 1)] / 1000.0
+
+
 def percentiles(paths):
-    """Latencies (microseconds, third field) of pgbench's per-transaction log lines."""
-    lat = []
+    """Latencies (microseconds, third field) of pgbench's per-transaction log lines, whose fifth
+    and sixth fields are the time the transaction ended (seconds, microseconds)."""
+    rows = []
     for path in paths:
         with open(path) as f:
             for line in f:
                 fields = line.split()
-                if len(fields) >= 3 and fields[2].isdigit():
-                    lat.append(int(fields[2]))
-    if not lat:
-        return ["", "", ""]
-    lat.sort()
-
-    def rank(p):  # nearest-rank percentile
-        return lat[max(0, math.ceil(p / 100 * len(lat)) - 1)] / 1000.0
-
-    return ["%.3f" % rank(p) for p in (50, 95, 99)]
+                if len(fields) >= 6 and fields[2].isdigit():
+                    rows.append((int(fields[4]) + int(fields[5]) / 1e6, int(fields[2])))
+    if not rows:
+        return ["", "", "", ""]
+    lat = sorted(r[1] for r in rows)
+    # Drift: whether the run slowed down as its tables grew, by the time of the transactions.
+    rows.sort()
+    t0, t1 = rows[0][0], rows[-1][0]
+    fifth = (t1 - t0) / 5
+    first = sorted(r[1] for r in rows if r[0] <= t0 + fifth)
+    last = sorted(r[1] for r in rows if r[0] >= t1 - fifth)
+    drift = "%.2f" % (rank(last, 50) / rank(first, 50)) if fifth > 0 and first and last else ""
+    return ["%.3f" % rank(lat, p) for p in (50, 95, 99)] + [drift]
 
 
 def num(text):
@@ -70,15 +80,16 @@ def load(path):
     order = []
     with open(path) as f:
         for line in f:
-            section, w, size, jobs, p50, p95, p99, note = (line.rstrip("\n").split("\t") + [""] * 8)[:8]
-            rows[(section, w, size)] = dict(jobs=num(jobs), p50=p50, p95=p95, p99=p99, note=note)
+            section, w, size, jobs, p50, p95, p99, drift, note = (line.rstrip("\n").split("\t") + [""] * 9)[:9]
+            rows[(section, w, size)] = dict(jobs=num(jobs), p50=p50, p95=p95, p99=p99, drift=drift, note=note)
             if (section, size) not in order:
                 order.append((section, size))
     return rows, order
 
 
 def lifecycle_table(rows, order, section, extra_name, extra):
-    print("%7s  %-46s %9s %9s %9s %9s  %s" % ("clients", "workload", "jobs/s", "p50 ms", "p95 ms", "p99 ms", extra_name))
+    print("%7s  %-46s %9s %9s %9s %9s  %-11s %s" % ("clients", "workload", "jobs/s", "p50 ms", "p95 ms", "p99 ms",
+                                                  extra_name, "drift"))
     for sec, size in order:
         if sec != section:
             continue
@@ -90,8 +101,9 @@ def lifecycle_table(rows, order, section, extra_name, extra):
             if r["note"]:
                 print("%7s  %-46s %s" % (size, NAMES[w], r["note"]))
                 continue
-            print("%7s  %-46s %9.0f %9s %9s %9s  %s" % (size, NAMES[w], r["jobs"], ms(r["p50"]), ms(r["p95"]),
-                                                       ms(r["p99"]), extra(w, size, r, a)))
+            drift = "%.2fx" % num(r["drift"]) if num(r["drift"]) else "-"
+            print("%7s  %-46s %9.0f %9s %9s %9s  %-11s %s" % (size, NAMES[w], r["jobs"], ms(r["p50"]), ms(r["p95"]),
+                                                             ms(r["p99"]), extra(w, size, r, a), drift))
 
 
 def table(meta_path, results_path, batch):
@@ -103,7 +115,8 @@ def table(meta_path, results_path, batch):
 
     print()
     print("Job lifecycle, one job at a time: enqueue, dequeue, complete")
-    print("(jobs/s; latency of one whole lifecycle; last column: (a)'s jobs/s over this row's)")
+    print("(jobs/s; latency of one whole lifecycle; (a)/this: (a)'s jobs/s over this row's;")
+    print(" drift: p50 of the run's last fifth over its first fifth, above 1 when it slowed down as its tables grew)")
 
     def vs_a(w, size, r, a):
         if w == "a" or a is None or a["note"]:
@@ -114,7 +127,7 @@ def table(meta_path, results_path, batch):
 
     print()
     print("Batched lifecycle, %s jobs a round: enqueue many, dequeue %s, complete many" % (batch, batch))
-    print("(jobs/s; latency of one round of %s jobs; last column: jobs/s over the same workload one job at a time)" % batch)
+    print("(jobs/s; latency of one round of %s jobs; x unbatched: jobs/s over the same workload one job at a time)" % batch)
 
     def vs_unbatched(w, size, r, a):
         one = rows.get(("life", w, size))
