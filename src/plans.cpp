@@ -116,10 +116,9 @@ const StmtSpec specs[] = {
      "'deduplication', NULL), u.status, pg_catalog.to_timestamp(u.created::pg_catalog.float8)::pg_catalog.timestamp "
      "FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4), pg_catalog.unnest($5), "
      "  pg_catalog.unnest($6), pg_catalog.unnest($7), pg_catalog.unnest($8), pg_catalog.unnest($9), "
-     "  pg_catalog.unnest($10), pg_catalog.unnest($11), pg_catalog.unnest($12), pg_catalog.unnest($14)) WITH "
-     "ORDINALITY "
-     "  AS u(id, task, args, kwargs, max_retries, backoff, ttl, created, status, delay_until, priority, "
-     "  repeat_every, ord) "
+     "  pg_catalog.unnest($10), pg_catalog.unnest($11), pg_catalog.unnest($12), pg_catalog.unnest($14)) "
+     "WITH ORDINALITY AS u(id, task, args, kwargs, max_retries, backoff, ttl, created, status, delay_until, "
+     "  priority, repeat_every, ord) "
      "ORDER BY u.ord",
      14,
      // $13 (depends_on) is not read: the jobs have none.
@@ -188,14 +187,15 @@ const StmtSpec specs[] = {
     // deleted, then runnable rows claimed by priority, then the created_at column, then insertion
     // order (the serial id) for rows made in one transaction. A paused queue is left as it is (the
     // worker's check before it dequeues).
+    // clang-format off
     {Stmt::dequeue,
      "WITH " DEQUEUE_GONE ", "
      "picked AS (" DEQUEUE_PICK("$2") "), "
-                                      "claimed AS ("
-                                      "  UPDATE {J} AS j SET " DEQUEUE_SET " FROM picked WHERE j.id = picked.id "
-                                      "  RETURNING j.data, COALESCE((j.data->>'priority')::pg_catalog.int4, 5) AS "
-                                      "priority, j.created_at, j.id) "
-                                      "SELECT c.data FROM claimed AS c ORDER BY c.priority, c.created_at, c.id",
+     "claimed AS ("
+     "  UPDATE {J} AS j SET " DEQUEUE_SET " FROM picked WHERE j.id = picked.id "
+     "  RETURNING j.data, COALESCE((j.data->>'priority')::pg_catalog.int4, 5) AS priority, j.created_at, j.id) "
+     "SELECT c.data FROM claimed AS c ORDER BY c.priority, c.created_at, c.id",
+     // clang-format on
      3,
      {TEXTOID, INT4OID, NUMERICOID}},
     // The same for one job, as most workers ask. Its LIMIT is a constant, so that PostgreSQL's
