@@ -53,7 +53,8 @@ def percentiles(paths):
     fifth = (t1 - t0) / 5
     first = sorted(r[1] for r in rows if r[0] <= t0 + fifth)
     last = sorted(r[1] for r in rows if r[0] >= t1 - fifth)
-    drift = "%.2f" % (rank(last, 50) / rank(first, 50)) if fifth > 0 and first and last else ""
+    # (A run of a few fast transactions can log a latency of 0 microseconds.)
+    drift = "%.2f" % (rank(last, 50) / rank(first, 50)) if fifth > 0 and first and last and rank(first, 50) else ""
     return ["%.3f" % rank(lat, p) for p in (50, 95, 99)] + [drift]
 
 
