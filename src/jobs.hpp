@@ -18,7 +18,7 @@ Datum int_or_float_number(double value);
 // ERROR 22023 when AsyncMQ would refuse the custom job id; where prefixes the message.
 void check_job_id(const char *id, const char *where);
 
-// The NOTIFY channel of a queue (see docs/lifecycle.md).
+// The NOTIFY channel of a queue (see README, Wakeups).
 char *queue_channel(const char *queue);
 
 // Wakes the queue's listeners at commit when asyncmq.wakeups is on. PostgreSQL folds identical

@@ -226,13 +226,14 @@ const StmtSpec specs[] = {
     // cancelled). Whatever it does not complete goes to Stmt::complete. The status test is
     // written so that no index serves it: the row comes by its key, never by a scan of the status
     // index over every active job.
+    // clang-format off
     {Stmt::complete_active,
      "WITH done AS ("
-     "  UPDATE {J} AS j SET " COMPLETE_SET(
-         "$3") " "
-               "  WHERE j.queue_name = $1 AND j.job_id = ($2)[1] AND (j.status = 'active') IS TRUE "
-               "  AND NOT EXISTS (SELECT 1 FROM {C} AS c WHERE c.queue_name = $1 AND c.job_id = ($2)[1]) RETURNING "
-               "j.id), " RELEASE_AFTER_DONE,
+     "  UPDATE {J} AS j SET " COMPLETE_SET("$3") " "
+     "  WHERE j.queue_name = $1 AND j.job_id = ($2)[1] AND (j.status = 'active') IS TRUE "
+     "  AND NOT EXISTS (SELECT 1 FROM {C} AS c WHERE c.queue_name = $1 AND c.job_id = ($2)[1]) RETURNING j.id), "
+     RELEASE_AFTER_DONE,
+     // clang-format on
      3,
      {TEXTOID, TEXTARRAYOID, JSONBOID}},
     // complete_active_job after lock_job, for any job: one with a cancellation marker loses its row
@@ -241,13 +242,15 @@ const StmtSpec specs[] = {
     // released. Whether the job is active comes from lock_job ($5): the lock keeps it so, and a
     // clause on the status column could lead the planner to the status index instead of the row's
     // id.
+    // clang-format off
     {Stmt::complete,
      "WITH m AS (SELECT EXISTS (SELECT 1 FROM {C} AS c WHERE c.queue_name = $1 AND c.job_id = ($2)[1]) AS marked), "
      "gone AS (DELETE FROM {J} AS j USING m WHERE j.id = $3 AND m.marked), "
      "done AS ("
-     "  UPDATE {J} AS j SET " COMPLETE_SET(
-         "$4") " "
-               "  FROM m WHERE j.id = $3 AND NOT m.marked AND $5 RETURNING j.id), " RELEASE_AFTER_DONE,
+     "  UPDATE {J} AS j SET " COMPLETE_SET("$4") " "
+     "  FROM m WHERE j.id = $3 AND NOT m.marked AND $5 RETURNING j.id), "
+     RELEASE_AFTER_DONE,
+     // clang-format on
      5,
      {TEXTOID, TEXTARRAYOID, INT4OID, JSONBOID, BOOLOID}},
     // asyncmq_complete_many in one statement: the rows locked in id order (so two calls with the
@@ -259,11 +262,12 @@ const StmtSpec specs[] = {
      "    WHERE c.queue_name = j.queue_name AND c.job_id = j.job_id) AS marked "
      "  FROM {J} AS j WHERE j.queue_name = $1 AND j.job_id = ANY ($2) ORDER BY j.id FOR UPDATE OF j), "
      "gone AS (DELETE FROM {J} AS j USING locked AS l WHERE j.id = l.id AND l.marked), "
+     // clang-format off
      "done AS ("
-     "  UPDATE {J} AS j SET " COMPLETE_SET(
-         "$3") " "
-               "  FROM locked AS l WHERE j.id = l.id AND NOT l.marked AND l.status = 'active' RETURNING j.job_id) "
-               "SELECT pg_catalog.array_agg(d.job_id) FROM done AS d",
+     "  UPDATE {J} AS j SET " COMPLETE_SET("$3") " "
+     "  FROM locked AS l WHERE j.id = l.id AND NOT l.marked AND l.status = 'active' RETURNING j.job_id) "
+     "SELECT pg_catalog.array_agg(d.job_id) FROM done AS d",
+     // clang-format on
      3,
      {TEXTOID, TEXTARRAYOID, JSONBOID}},
     // retry_active_job (status delayed, a run time in data and column) or fail_active_job.

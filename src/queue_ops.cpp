@@ -1,6 +1,6 @@
 // The job lifecycle as SQL functions (issue 4): enqueue, dequeue, complete, fail, cancel, retry,
 // remove, pause, heartbeat, promotion, stalled recovery, stats and dependencies, acting on
-// AsyncMQ's tables as AsyncMQ's Python backend does (contract §3 and §4, docs/lifecycle.md).
+// AsyncMQ's tables as AsyncMQ's Python backend does (contract §3 and §4; README, The job lifecycle).
 //
 // Each function connects to SPI, runs the session's prepared plans (plans.cpp) and copies what it
 // returns out of SPI's memory before SPI_finish. Nothing here owns an object with a destructor.
@@ -281,6 +281,8 @@ Datum *insert_many(const JobTables &t, const char *queue, const NewJob *jobs, in
         values[1] = CStringGetTextDatum(random_uuid());
         nulls[1] = ' ';
         for (int c = 1; c < ncols; c++) {
+            if (c == depends_on)
+                continue;
             columns[c][i] = values[c];
             column_nulls[c][i] = nulls[c] == 'n';
         }
