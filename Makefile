@@ -1,7 +1,7 @@
 # asyncmq: PGXS build of the extension (C++17).
 EXTENSION = asyncmq
 MODULE_big = asyncmq
-OBJS = src/module.o src/settings.o src/sqlname.o src/layout.o src/targets.o src/table_check.o src/install.o
+OBJS = src/module.o src/settings.o src/excerpt.o src/sqlname.o src/layout.o src/targets.o src/table_check.o src/install.o
 DATA = sql/asyncmq--1.0.sql
 
 # One file a topic; test/check-schedule fails when a file in sql/ or specs/ is missing here.
@@ -17,7 +17,7 @@ OBJS += src/job_rules.o src/jobs.o src/plans.o src/queue_ops.o src/cron.o
 REGRESS += fixtures_enqueue fixtures_dequeue fixtures_complete_fail fixtures_cancel fixtures_stalled \
            fixtures_dependencies enqueue dequeue lifecycle layouts_lifecycle lifecycle_examples \
            fixtures_expire fixtures_workers fixtures_repeatables cron fixtures_internal deduplication \
-           ack_list_delayed
+           ack_list_delayed null_status not_a_table long_values
 ISOLATION += dequeue_concurrent cancel_race stalled_complete wakeups enqueue_concurrent repeatables_concurrent \
              dedup_concurrent
 

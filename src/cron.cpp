@@ -1,7 +1,10 @@
 // See cron.hpp.
 #include "cron.hpp"
 
+#include "excerpt.hpp"
+
 #include <cstdio>
+#include <cstring>
 
 namespace asyncmq {
 namespace {
@@ -31,10 +34,12 @@ bool read_int(const char **s, const char *end, int *out) {
 }
 
 // One field, [begin, end): a list of items; sets the bits of the values it matches.
-bool parse_field(const char *begin, const char *end, const Field &f, std::uint64_t *bits, char *problem,
+bool parse_field(const char *begin, const char *end, const Field &f, std::uint64_t *bits, ClipFn clip, char *problem,
                  std::size_t problem_size) {
     *bits = 0;
     const char *s = begin;
+    char text[excerpt_size];
+    excerpt(begin, static_cast<std::size_t>(end - begin), clip, text);
     while (true) {
         int lo, hi, step = 1;
         bool item_star = false, ranged = false;
@@ -45,8 +50,8 @@ bool parse_field(const char *begin, const char *end, const Field &f, std::uint64
             s++;
         } else {
             if (!read_int(&s, end, &lo)) {
-                std::snprintf(problem, problem_size, "The %s field \"%.*s\" has no number where one is expected.",
-                              f.name, static_cast<int>(end - begin), begin);
+                std::snprintf(problem, problem_size, "The %s field \"%s\" has no number where one is expected.", f.name,
+                              text);
                 return false;
             }
             hi = lo;
@@ -54,8 +59,8 @@ bool parse_field(const char *begin, const char *end, const Field &f, std::uint64
                 s++;
                 ranged = true;
                 if (!read_int(&s, end, &hi)) {
-                    std::snprintf(problem, problem_size, "The %s field \"%.*s\" has a range without an end.", f.name,
-                                  static_cast<int>(end - begin), begin);
+                    std::snprintf(problem, problem_size, "The %s field \"%s\" has a range without an end.", f.name,
+                                  text);
                     return false;
                 }
             }
@@ -63,22 +68,25 @@ bool parse_field(const char *begin, const char *end, const Field &f, std::uint64
         if (s < end && *s == '/') {
             s++;
             if (!read_int(&s, end, &step) || step == 0) {
-                std::snprintf(problem, problem_size, "The %s field \"%.*s\" has a step that is not a positive number.",
-                              f.name, static_cast<int>(end - begin), begin);
+                std::snprintf(problem, problem_size, "The %s field \"%s\" has a step that is not a positive number.",
+                              f.name, text);
                 return false;
             }
             if (!item_star && !ranged)
                 hi = f.max; // "a/n": from a to the field's maximum, as croniter reads it
         }
         if (s < end && *s != ',') {
-            std::snprintf(problem, problem_size, "The %s field \"%.*s\" has an unexpected \"%c\".", f.name,
-                          static_cast<int>(end - begin), begin, *s);
+            unsigned char c = static_cast<unsigned char>(*s);
+            if (c >= 0x21 && c < 0x7f)
+                std::snprintf(problem, problem_size, "The %s field \"%s\" has an unexpected \"%c\".", f.name, text, c);
+            else // a byte of a character that is not ASCII
+                std::snprintf(problem, problem_size, "The %s field \"%s\" has an unexpected character.", f.name, text);
             return false;
         }
         if (lo < f.min || hi > f.max || lo > hi) {
             std::snprintf(problem, problem_size,
-                          "The %s field \"%.*s\" is outside %d-%d or has a range that runs backwards.", f.name,
-                          static_cast<int>(end - begin), begin, f.min, f.max);
+                          "The %s field \"%s\" is outside %d-%d or has a range that runs backwards.", f.name, text,
+                          f.min, f.max);
             return false;
         }
         for (int v = lo; v <= hi; v += step)
@@ -87,8 +95,7 @@ bool parse_field(const char *begin, const char *end, const Field &f, std::uint64
             return true;
         s++; // ','
         if (s == end) {
-            std::snprintf(problem, problem_size, "The %s field \"%.*s\" ends with a comma.", f.name,
-                          static_cast<int>(end - begin), begin);
+            std::snprintf(problem, problem_size, "The %s field \"%s\" ends with a comma.", f.name, text);
             return false;
         }
     }
@@ -113,8 +120,10 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
 
 } // namespace
 
-bool cron_parse(const char *expr, CronSpec *out, char *problem, std::size_t problem_size) noexcept {
+bool cron_parse(const char *expr, ClipFn clip, CronSpec *out, char *problem, std::size_t problem_size) noexcept {
     problem[0] = '\0';
+    char text[excerpt_size];
+    excerpt(expr, std::strlen(expr), clip, text);
     const char *begin[6], *end[6];
     int n = 0;
     const char *s = expr;
@@ -125,7 +134,7 @@ bool cron_parse(const char *expr, CronSpec *out, char *problem, std::size_t prob
             break;
         if (n == 5) {
             std::snprintf(problem, problem_size,
-                          "A cron expression has five fields (minute hour day month weekday); \"%s\" has more.", expr);
+                          "A cron expression has five fields (minute hour day month weekday); \"%s\" has more.", text);
             return false;
         }
         begin[n] = s;
@@ -135,12 +144,12 @@ bool cron_parse(const char *expr, CronSpec *out, char *problem, std::size_t prob
     }
     if (n != 5) {
         std::snprintf(problem, problem_size,
-                      "A cron expression has five fields (minute hour day month weekday); \"%s\" has %d.", expr, n);
+                      "A cron expression has five fields (minute hour day month weekday); \"%s\" has %d.", text, n);
         return false;
     }
     std::uint64_t bits[5];
     for (int i = 0; i < 5; i++)
-        if (!parse_field(begin[i], end[i], fields[i], &bits[i], problem, problem_size))
+        if (!parse_field(begin[i], end[i], fields[i], &bits[i], clip, problem, problem_size))
             return false;
     out->minutes = bits[0];
     out->hours = static_cast<std::uint32_t>(bits[1]);

@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "excerpt.hpp"
+
 namespace asyncmq {
 
 struct CronSpec {
@@ -21,8 +23,8 @@ struct CronSpec {
 };
 
 // Reads a five-field expression. On failure returns false and writes a sentence for errdetail into
-// problem (always NUL-terminated).
-bool cron_parse(const char *expr, CronSpec *out, char *problem, std::size_t problem_size) noexcept;
+// problem (always NUL-terminated), quoting the expression as clip cuts it.
+bool cron_parse(const char *expr, ClipFn clip, CronSpec *out, char *problem, std::size_t problem_size) noexcept;
 
 // The first minute strictly after `after` (epoch seconds, UTC) that the expression matches, as
 // epoch seconds. When both day fields are restricted (neither covers every value), a day matches

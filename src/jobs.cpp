@@ -2,6 +2,7 @@
 #include "jobs.hpp"
 
 #include "job_rules.hpp"
+#include "messages.hpp"
 
 extern "C" {
 #include "commands/async.h"
@@ -62,8 +63,8 @@ Datum int_or_float_number(double value) {
 void check_job_id(const char *id, const char *where) {
     const char *problem = job_id_problem(id);
     if (problem != nullptr)
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%sinvalid job id \"%s\"", where, id),
-                        errdetail("%s", problem),
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("%sinvalid job id \"%s\"", where, excerpt_of(id)), errdetail("%s", problem),
                         errhint("Pass job_id => NULL to get a generated id (a UUID), as AsyncMQ does.")));
 }
 

@@ -4,6 +4,7 @@
 #include "layout.hpp"
 
 #include <cstdio>
+#include <cstring>
 
 namespace asyncmq {
 namespace {
@@ -90,7 +91,7 @@ bool read_number(const char **s, long *out) {
 const char *const release_hint =
     "Use an AsyncMQ release number such as 0.1, 0.4.2 or 0.10.1 (0.1 or later), or latest.";
 
-bool parse_release(const char *value, Layout *out, char *problem, std::size_t problem_size) noexcept {
+bool parse_release(const char *value, ClipFn clip, Layout *out, char *problem, std::size_t problem_size) noexcept {
     problem[0] = '\0';
     const char *s = value;
     long major = 0, minor = 0, patch = 0;
@@ -104,7 +105,9 @@ bool parse_release(const char *value, Layout *out, char *problem, std::size_t pr
     if (ok && *s == '.')
         ok = (++s, read_number(&s, &patch));
     if (!ok || *s != '\0') {
-        std::snprintf(problem, problem_size, "\"%s\" is not an AsyncMQ release number.", value);
+        char text[excerpt_size];
+        excerpt(value, std::strlen(value), clip, text);
+        std::snprintf(problem, problem_size, "\"%s\" is not an AsyncMQ release number.", text);
         return false;
     }
     if (major == 0 && minor == 0) {

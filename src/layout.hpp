@@ -6,6 +6,8 @@
 
 #include <cstddef>
 
+#include "excerpt.hpp"
+
 namespace asyncmq {
 
 // One value per distinct layout; a release maps to the newest layout at or before it.
@@ -88,7 +90,7 @@ constexpr const char *paused_queues_table = "asyncmq_paused_queues";
 
 // Reads an AsyncMQ release ("0.1", "0.4.2", "0.10.1", "1.0", "latest"). On failure returns false
 // and writes a sentence for errdetail into problem.
-bool parse_release(const char *value, Layout *out, char *problem, std::size_t problem_size) noexcept;
+bool parse_release(const char *value, ClipFn clip, Layout *out, char *problem, std::size_t problem_size) noexcept;
 
 // The accepted values, for errhint.
 extern const char *const release_hint;

@@ -5,6 +5,7 @@
 // them when PostgreSQL replans.
 #include "plans.hpp"
 
+#include "table_check.hpp"
 #include "targets.hpp"
 
 extern "C" {
@@ -476,6 +477,17 @@ const Target *find(const Targets &targets, TableKind kind) {
     return nullptr;
 }
 
+// The lifecycle's statements need ordinary tables, as install makes them: a view's rules or
+// triggers could turn an UPDATE into anything, and the row locks would lock nothing.
+void require_ordinary(Oid relid, const char *qualified, const char *setting) {
+    char relkind = get_rel_relkind(relid);
+    if (relkind != RELKIND_RELATION)
+        ereport(ERROR, (errcode(ERRCODE_WRONG_OBJECT_TYPE), errmsg("%s is not a table", qualified),
+                        errdetail("It is %s; AsyncMQ's statements need an ordinary table.", relkind_words(relkind)),
+                        setting ? errhint("Point %s at a table made by asyncmq_install().", setting)
+                                : errhint("Make AsyncMQ's tables with SELECT asyncmq_install().")));
+}
+
 const char *require(const Target *target) {
     if (!OidIsValid(target->relid))
         ereport(ERROR,
@@ -484,6 +496,7 @@ const char *require(const Target *target) {
                      ? errdetail("%s is \"%s\".", target->setting, GetConfigOption(target->setting, false, false))
                      : 0,
                  errhint("Make AsyncMQ's tables with SELECT asyncmq_install(), or check the asyncmq.* settings.")));
+    require_ordinary(target->relid, target->qualified, target->setting);
     return target->qualified;
 }
 
@@ -492,6 +505,7 @@ OptionalTable optional(const Target *target) {
     if (target != nullptr) {
         table.qualified = target->qualified;
         table.exists = OidIsValid(target->relid);
+        table.relid = target->relid;
         table.setting = target->setting;
     }
     return table;
@@ -505,6 +519,7 @@ void require_table(const OptionalTable &table) {
                 (errcode(ERRCODE_UNDEFINED_TABLE), errmsg("table %s does not exist", table.qualified),
                  errdetail("%s is \"%s\".", table.setting, GetConfigOption(table.setting, false, false)),
                  errhint("Make AsyncMQ's tables with SELECT asyncmq_install(), or check the asyncmq.* settings.")));
+    require_ordinary(table.relid, table.qualified, table.setting);
 }
 
 void job_tables(JobTables *t) {
@@ -573,6 +588,12 @@ SPIPlanPtr plan(const JobTables &t, Stmt stmt) {
 
 uint64 run(SPIPlanPtr p, const Datum *values, const char *nulls, bool read_only, int expected) {
     int rc = SPI_execute_plan(p, const_cast<Datum *>(values), nulls, read_only, 0);
+    if (rc == SPI_OK_REWRITTEN && expected != SPI_OK_REWRITTEN)
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                        errmsg("a rule rewrote a statement of asyncmq on one of AsyncMQ's tables"),
+                        errdetail("The tables in force have DO INSTEAD rules, and AsyncMQ's statements then do not do "
+                                  "what they say."),
+                        errhint("Drop the rules, or point the asyncmq.* settings at tables without them.")));
     if (rc != expected)
         elog(ERROR, "asyncmq: SPI_execute_plan returned %s", SPI_result_code_string(rc));
     return SPI_processed;

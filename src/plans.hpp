@@ -58,6 +58,7 @@ enum class Stmt {
 struct OptionalTable {
     const char *qualified; // quoted, schema-qualified; nullptr when the layout has no such table
     bool exists;
+    Oid relid;           // InvalidOid when it does not exist
     const char *setting; // the setting that names it
 };
 

@@ -8,6 +8,7 @@
 
 #include "cron.hpp"
 #include "jobs.hpp"
+#include "messages.hpp"
 #include "plans.hpp"
 
 #include <cmath>
@@ -352,6 +353,11 @@ struct LockedJob {
     double backoff;
 };
 
+// Whether the locked job's status column holds this status (never when it is NULL).
+bool has_status(const LockedJob &job, const char *status) {
+    return job.status != nullptr && strcmp(job.status, status) == 0;
+}
+
 LockedJob lock_job(const JobTables &t, const char *queue, const char *job_id) {
     LockedJob job = {};
     Datum args[2] = {CStringGetTextDatum(queue), CStringGetTextDatum(job_id)};
@@ -362,7 +368,7 @@ LockedJob lock_job(const JobTables &t, const char *queue, const char *job_id) {
     bool isnull;
     job.found = true;
     job.row = DatumGetInt32(SPI_getbinval(tuple, desc, 1, &isnull));
-    job.status = SPI_getvalue(tuple, desc, 2);
+    job.status = SPI_getvalue(tuple, desc, 2); // nullptr: the status column is NULL
     job.retries = DatumGetInt32(SPI_getbinval(tuple, desc, 3, &isnull));
     job.max_retries = DatumGetInt32(SPI_getbinval(tuple, desc, 4, &isnull));
     char *backoff_type = SPI_getvalue(tuple, desc, 5);
@@ -399,7 +405,7 @@ bool lock_active(const JobTables &t, const char *queue, const char *job_id, Lock
         delete_row(t, job->row);
         return false;
     }
-    return strcmp(job->status, "active") == 0;
+    return has_status(*job, "active");
 }
 
 // Releases the dependants of the parents (a text[] of job ids); returns how many became runnable.
@@ -446,7 +452,7 @@ bool complete_one(const JobTables &t, const char *queue, const char *job_id, Dat
     if (!job.found)
         return false;
     Datum args[5] = {CStringGetTextDatum(queue), ids, Int32GetDatum(job.row), result,
-                     BoolGetDatum(strcmp(job.status, "active") == 0)};
+                     BoolGetDatum(has_status(job, "active"))};
     char nulls[5] = {' ', ' ', ' ', result_null ? 'n' : ' ', ' '};
     run_by_index(plan(t, Stmt::complete), args, nulls, SPI_OK_SELECT, false);
     return completed(queue);
@@ -519,15 +525,15 @@ double finite_arg(FunctionCallInfo fcinfo, int i, const char *name, const char *
 double cron_after(const char *cron, double after) {
     CronSpec spec;
     char problem[256];
-    if (!cron_parse(cron, &spec, problem, sizeof problem))
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("invalid cron expression \"%s\"", cron),
-                        errdetail("%s", problem),
+    if (!cron_parse(cron, pg_mbcliplen, &spec, problem, sizeof problem))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("invalid cron expression \"%s\"", excerpt_of(cron)), errdetail("%s", problem),
                         errhint("Write five fields, minute hour day month weekday, such as \"*/5 * * * *\".")));
     int64 next;
     if (!cron_next(spec, (int64)std::floor(after), &next))
-        ereport(ERROR,
-                (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("cron expression \"%s\" matches no time", cron),
-                 errdetail("No minute of the next 400 years matches it.")));
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("cron expression \"%s\" matches no time", excerpt_of(cron)),
+                        errdetail("No minute of the next 400 years matches it.")));
     return (double)next;
 }
 
@@ -812,9 +818,9 @@ extern "C" Datum asyncmq_cancel(PG_FUNCTION_ARGS) {
     LockedJob job = lock_job(t, queue, job_id);
     Datum args[2] = {CStringGetTextDatum(queue), CStringGetTextDatum(job_id)};
     run(plan(t, Stmt::mark_cancelled), args, nullptr, false, SPI_OK_INSERT);
-    if (job.found && (strcmp(job.status, "waiting") == 0 || strcmp(job.status, "delayed") == 0)) {
+    if (job.found && (has_status(job, "waiting") || has_status(job, "delayed"))) {
         delete_row(t, job.row);
-    } else if (job.found && strcmp(job.status, "active") == 0) {
+    } else if (job.found && has_status(job, "active")) {
         Datum cancel[2] = {Int32GetDatum(job.row), float_number(epoch_transaction_start())};
         run(plan(t, Stmt::cancel_active), cancel, nullptr, false, SPI_OK_UPDATE);
     }

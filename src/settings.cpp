@@ -2,6 +2,7 @@
 // is used, because a value set before this library was loaded never met a check hook.
 #include "pg.hpp"
 
+#include "messages.hpp"
 #include "settings.hpp"
 
 namespace asyncmq {
@@ -66,7 +67,7 @@ bool reserved_keyword(const char *word) {
 
 // Checks value as the name of a table of this kind; on failure writes a sentence into problem.
 bool check_table_value(const char *value, TableKind kind, SqlName *name, char *problem, size_t size) {
-    if (!parse_sql_name(value, name, problem, size))
+    if (!parse_sql_name(value, pg_mbcliplen, name, problem, size))
         return false;
     for (int i = 0; i < name->nparts; i++) {
         const NamePart &part = name->parts[i];
@@ -108,7 +109,7 @@ bool check_layout_hook(char **newval, void **, GucSource) {
         return true;
     Layout layout;
     char problem[256];
-    if (parse_release(*newval, &layout, problem, sizeof problem))
+    if (parse_release(*newval, pg_mbcliplen, &layout, problem, sizeof problem))
         return true;
     GUC_check_errdetail("%s", problem);
     GUC_check_errhint("%s", release_hint);
@@ -191,14 +192,14 @@ SqlName table_name_setting(TableKind kind) {
     const TableSetting *s = find_table_setting(kind);
 
     if (s == nullptr) {
-        bool ok = parse_sql_name(paused_queues_table, &name, problem, sizeof problem);
+        bool ok = parse_sql_name(paused_queues_table, pg_mbcliplen, &name, problem, sizeof problem);
         Assert(ok);
         (void)ok;
         return name;
     }
     if (!check_table_value(*s->variable, kind, &name, problem, sizeof problem))
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("invalid value for parameter \"%s\": \"%s\"", s->name, *s->variable),
+                        errmsg("invalid value for parameter \"%s\": \"%s\"", s->name, excerpt_of(*s->variable)),
                         errdetail("%s", problem), errhint("%s", name_hint)));
     return name;
 }
@@ -207,10 +208,11 @@ Layout layout_setting() {
     Layout layout;
     char problem[256];
 
-    if (!parse_release(layout_value, &layout, problem, sizeof problem))
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("invalid value for parameter \"%s\": \"%s\"", "asyncmq.layout", layout_value),
-                        errdetail("%s", problem), errhint("%s", release_hint)));
+    if (!parse_release(layout_value, pg_mbcliplen, &layout, problem, sizeof problem))
+        ereport(ERROR,
+                (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                 errmsg("invalid value for parameter \"%s\": \"%s\"", "asyncmq.layout", excerpt_of(layout_value)),
+                 errdetail("%s", problem), errhint("%s", release_hint)));
     return layout;
 }
 

@@ -36,7 +36,7 @@ void describe_char(const char *s, char *out, std::size_t size) {
 
 } // namespace
 
-bool parse_sql_name(const char *value, SqlName *out, char *problem, std::size_t problem_size) noexcept {
+bool parse_sql_name(const char *value, ClipFn clip, SqlName *out, char *problem, std::size_t problem_size) noexcept {
     std::memset(out, 0, sizeof *out);
     problem[0] = '\0';
     const char *s = value;
@@ -48,7 +48,9 @@ bool parse_sql_name(const char *value, SqlName *out, char *problem, std::size_t 
     }
     for (;;) {
         if (out->nparts == 2) {
-            std::snprintf(problem, problem_size, "A name has at most two parts, schema.table; \"%s\" has more.", value);
+            char text[excerpt_size];
+            excerpt(value, std::strlen(value), clip, text);
+            std::snprintf(problem, problem_size, "A name has at most two parts, schema.table; \"%s\" has more.", text);
             return false;
         }
         NamePart *part = &out->parts[out->nparts];

@@ -8,6 +8,8 @@
 
 #include <cstddef>
 
+#include "excerpt.hpp"
+
 namespace asyncmq {
 
 // PostgreSQL keeps NAMEDATALEN - 1 bytes of an identifier and silently cuts the rest.
@@ -27,7 +29,7 @@ struct SqlName {
 };
 
 // Reads value into out. On failure returns false and writes a sentence for errdetail into
-// problem (always NUL-terminated).
-bool parse_sql_name(const char *value, SqlName *out, char *problem, std::size_t problem_size) noexcept;
+// problem (always NUL-terminated), quoting the value as clip cuts it.
+bool parse_sql_name(const char *value, ClipFn clip, SqlName *out, char *problem, std::size_t problem_size) noexcept;
 
 } // namespace asyncmq

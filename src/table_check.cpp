@@ -27,28 +27,6 @@ Oid type_oid(ColType type) {
     return BOOLOID;
 }
 
-const char *relkind_words(char relkind) {
-    switch (relkind) {
-    case RELKIND_VIEW:
-        return "a view";
-    case RELKIND_MATVIEW:
-        return "a materialized view";
-    case RELKIND_FOREIGN_TABLE:
-        return "a foreign table";
-    case RELKIND_PARTITIONED_TABLE:
-        return "a partitioned table";
-    case RELKIND_INDEX:
-    case RELKIND_PARTITIONED_INDEX:
-        return "an index";
-    case RELKIND_SEQUENCE:
-        return "a sequence";
-    case RELKIND_COMPOSITE_TYPE:
-        return "a composite type";
-    default:
-        return "not an ordinary table";
-    }
-}
-
 void add(List **problems, const char *fmt, const char *a, const char *b = nullptr, const char *c = nullptr) {
     *problems = lappend(*problems, psprintf(fmt, a, b, c));
 }
@@ -138,6 +116,28 @@ void check_keys(Relation rel, Layout layout, const TableSpec &spec, List **probl
 }
 
 } // namespace
+
+const char *relkind_words(char relkind) {
+    switch (relkind) {
+    case RELKIND_VIEW:
+        return "a view";
+    case RELKIND_MATVIEW:
+        return "a materialized view";
+    case RELKIND_FOREIGN_TABLE:
+        return "a foreign table";
+    case RELKIND_PARTITIONED_TABLE:
+        return "a partitioned table";
+    case RELKIND_INDEX:
+    case RELKIND_PARTITIONED_INDEX:
+        return "an index";
+    case RELKIND_SEQUENCE:
+        return "a sequence";
+    case RELKIND_COMPOSITE_TYPE:
+        return "a composite type";
+    default:
+        return "not an ordinary table";
+    }
+}
 
 void check_table(Oid relid, Layout layout, const TableSpec &spec, CheckScope scope, List **problems) {
     char relkind = get_rel_relkind(relid);

@@ -13,6 +13,9 @@ enum class CheckScope {
     complete, // and what AsyncMQ's statements rely on: keys, defaults, NOT NULL (install)
 };
 
+// "a view", "a sequence", ...: what a relation of this kind is, for a message.
+const char *relkind_words(char relkind);
+
 // Appends to *problems a sentence (char *) for each way relation relid differs from spec.
 void check_table(Oid relid, Layout layout, const TableSpec &spec, CheckScope scope, List **problems);
 
