@@ -1,7 +1,7 @@
 # Sourced by test/shell/cli_*.sh (after lib.sh): running pg_asyncmq and checking what it did.
 
 # cli_in_cluster SCRIPT: unless already inside one, runs SCRIPT again inside a throwaway cluster
-# (test/with-cluster) and exits with its code. Retries when the cluster did not start, which
+# (test/helpers/with-cluster) and exits with its code. Retries when the cluster did not start, which
 # happens when a parallel run takes the same port at the same moment.
 cli_in_cluster() {
     [ -n "${IN_CLUSTER:-}" ] && { : >"$IN_CLUSTER"; return 0; }
@@ -9,7 +9,7 @@ cli_in_cluster() {
     marker=$(mktemp) || exit 1
     for try in 1 2 3; do
         rm -f "$marker"
-        IN_CLUSTER=$marker test/with-cluster bash "$1"
+        IN_CLUSTER=$marker test/helpers/with-cluster bash "$1"
         rc=$?
         if [ -e "$marker" ]; then
             rm -f "$marker"

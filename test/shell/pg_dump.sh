@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The tables belong to the role, not the extension: pg_dump dumps them with their rows, and a
 # restore into a fresh database brings the jobs back.
-[ -z "${IN_CLUSTER:-}" ] && exec env IN_CLUSTER=1 "$(dirname "$0")/../with-cluster" bash "$0"
+[ -z "${IN_CLUSTER:-}" ] && exec env IN_CLUSTER=1 "$(dirname "$0")/../helpers/with-cluster" bash "$0"
 cd "$(dirname "$0")/../.." && . test/shell/lib.sh
 q -c "CREATE EXTENSION asyncmq" -c "SELECT asyncmq_install()" \
   -c "INSERT INTO asyncmq_jobs (queue_name, job_id, data, status) VALUES ('emails', 'job-1', '{\"id\": \"job-1\", \"task\": \"app.send\"}', 'waiting')"

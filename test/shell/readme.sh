@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Every sql block of README.md stands verbatim in a regression test (sql/readme.sql holds those
+# Every sql block of README.md stands verbatim in a regression test (test/sql/readme.sql holds those
 # that no other test has), and the README's two commands are the ones that exist and that CI runs.
 cd "$(dirname "$0")/../.." && . test/shell/lib.sh
 python3 - <<'PY'
 import glob, re
 readme = open("README.md").read()
-tests = "\n".join(open(f).read() for f in glob.glob("sql/*.sql") if "--" not in f.split("/")[-1])
+tests = "\n".join(open(f).read() for f in glob.glob("test/sql/*.sql"))
 blocks = re.findall(r"```sql\n(.*?)```", readme, re.S)
 for i, block in enumerate(blocks, 1):
     first = block.strip().splitlines()[0]

@@ -2,7 +2,7 @@
 # Settings from postgresql.conf, with and without shared_preload_libraries.
 cd "$(dirname "$0")/../.." && . test/shell/lib.sh
 # run OPTIONS: the SQL on standard input, against a cluster with these postgresql.conf lines.
-run() { ASYNCMQ_PGOPTIONS=$1 test/with-cluster psql -XAtq 2>&1 | grep -v '^Creating new\|^Dropping cluster'; }
+run() { ASYNCMQ_PGOPTIONS=$1 test/helpers/with-cluster psql -XAtq 2>&1 | grep -v '^Creating new\|^Dropping cluster'; }
 
 out=$(run "asyncmq.postgres_jobs_table_name=conf_jobs
 asyncmq.layout=0.9" <<'SQL'

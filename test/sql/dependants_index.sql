@@ -32,7 +32,7 @@ WHERE data @? 'strict $.depends_on[0]' ORDER BY job_id;
 -- Completing the parent releases both children, and reads the index, not the queue's backlog
 -- (through the status index or a sequential scan). PostgreSQL 15's pg_stat_get_xact_* also count
 -- what earlier transactions did until the session flushes its statistics, so flush them first.
-\i test/sql/rows_read.sql
+\i test/helpers/rows_read.sql
 SELECT data->>'id' AS id FROM asyncmq_dequeue('builds') AS data;
 SELECT job_id, status, data->'depends_on' AS depends_on FROM asyncmq_jobs
 WHERE job_id IN ('package', 'test') ORDER BY job_id;

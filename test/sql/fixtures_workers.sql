@@ -5,7 +5,7 @@ CREATE SCHEMA fixtures_workers;
 SET search_path = fixtures_workers, public;
 SELECT asyncmq_install();
 \set ECHO none
-\i test/fixtures/compare.sql
+\i test/helpers/compare.sql
 \set ECHO all
 -- The workers heartbeat table's rows as the fixtures list them.
 CREATE FUNCTION pg_temp.fx_workers() RETURNS jsonb LANGUAGE sql AS $$

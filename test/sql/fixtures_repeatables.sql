@@ -8,7 +8,7 @@ CREATE SCHEMA fixtures_repeatables;
 SET search_path = fixtures_repeatables, public;
 SELECT asyncmq_install();
 \set ECHO none
-\i test/fixtures/compare.sql
+\i test/helpers/compare.sql
 \set ECHO all
 -- The position of a definition in the rows of a fixture stage (the fixtures list them by next_run,
 -- whose order between every and cron rows depends on the minute the test runs).

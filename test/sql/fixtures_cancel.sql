@@ -5,7 +5,7 @@ CREATE SCHEMA fixtures_cancel;
 SET search_path = fixtures_cancel, public;
 SELECT asyncmq_install();
 \set ECHO none
-\i test/fixtures/compare.sql
+\i test/helpers/compare.sql
 \set ECHO all
 
 -- 08: a waiting and a delayed job; cancelling deletes them and leaves markers.

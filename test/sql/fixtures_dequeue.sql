@@ -5,7 +5,7 @@ CREATE SCHEMA fixtures_dequeue;
 SET search_path = fixtures_dequeue, public;
 SELECT asyncmq_install();
 \set ECHO none
-\i test/fixtures/compare.sql
+\i test/helpers/compare.sql
 \set ECHO all
 
 -- 04: the four jobs as Queue.add and backend.enqueue wrote them (one with data.created_at 1000.0).

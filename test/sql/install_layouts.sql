@@ -2,13 +2,10 @@
 -- AsyncMQ's own DDL of that release (asyncmq/core/utils/postgres.py and the backend's connect()),
 -- run verbatim in a schema of its own, with index names after the jobs table.
 \set SHOW_CONTEXT never
-\i test/sql/describe.sql
--- Included by the install tests: pg_temp.describe(schema) lists every relation in a schema with
--- all that makes its definition (columns, defaults, constraints, indexes, sequences, owner,
--- extension membership), schema names removed, so two schemas can be compared line by line.
-\set ECHO none
+\i test/helpers/describe.sql
 CREATE SCHEMA ref_02; CREATE SCHEMA ref_08; CREATE SCHEMA ref_09;
 CREATE SCHEMA ours_02; CREATE SCHEMA ours_08; CREATE SCHEMA ours_09;
+
 -- 0.2 to 0.7: the document's three tables and the workers heartbeat table.
 SET search_path = ref_02;
 CREATE TABLE asyncmq_jobs (
@@ -42,6 +39,7 @@ CREATE TABLE asyncmq_workers_heartbeat (
 CREATE INDEX IF NOT EXISTS idx_asyncmq_jobs_queue_name    ON asyncmq_jobs(queue_name);
 CREATE INDEX IF NOT EXISTS idx_asyncmq_jobs_status        ON asyncmq_jobs(status);
 CREATE INDEX IF NOT EXISTS idx_asyncmq_jobs_delay_until   ON asyncmq_jobs(delay_until);
+
 -- 0.8: job ids unique per queue. Only the jobs table changes; the others are copied from 0.2.
 SET search_path = ref_08;
 CREATE TABLE asyncmq_jobs (
@@ -61,6 +59,7 @@ CREATE TABLE asyncmq_workers_heartbeat (LIKE ref_02.asyncmq_workers_heartbeat IN
 CREATE INDEX IF NOT EXISTS idx_asyncmq_jobs_queue_name    ON asyncmq_jobs(queue_name);
 CREATE INDEX IF NOT EXISTS idx_asyncmq_jobs_status        ON asyncmq_jobs(status);
 CREATE INDEX IF NOT EXISTS idx_asyncmq_jobs_delay_until   ON asyncmq_jobs(delay_until);
+
 -- 0.9: and the paused queues table, which AsyncMQ's connect() makes.
 SET search_path = ref_09;
 CREATE TABLE asyncmq_jobs (
@@ -84,133 +83,48 @@ CREATE TABLE IF NOT EXISTS asyncmq_paused_queues (
     queue_name TEXT PRIMARY KEY,
     paused_at TIMESTAMP WITHOUT TIME ZONE DEFAULT NOW()
 );
+
 -- The extension, layout by layout.
 SET search_path = ours_02, public;
 SET asyncmq.layout = '0.2';
 SELECT asyncmq_install();
- asyncmq_install 
------------------
- 
-(1 row)
-
 SET search_path = ours_08, public;
 SET asyncmq.layout = '0.8.3';
 SELECT asyncmq_install();
- asyncmq_install 
------------------
- 
-(1 row)
-
 SET search_path = ours_09, public;
 SET asyncmq.layout = '0.9.1';
 SELECT asyncmq_install();
- asyncmq_install 
------------------
- 
-(1 row)
-
 RESET search_path;
+
 SELECT * FROM pg_temp.compare('ref_02', 'ours_02');
- side | line 
-------+------
-(0 rows)
-
 SELECT * FROM pg_temp.compare('ref_08', 'ours_08');
- side | line 
-------+------
-(0 rows)
-
 SELECT * FROM pg_temp.compare('ref_09', 'ours_09');
- side | line 
-------+------
-(0 rows)
-
 -- What 0.9 adds to the document's layout, in full.
 SELECT line FROM pg_temp.describe('ours_09') AS line
 WHERE line ~ '(workers_heartbeat|paused_queues|queue_name_job_id)' ORDER BY 1;
-                                                            line                                                             
------------------------------------------------------------------------------------------------------------------------------
- column asyncmq_paused_queues.paused_at timestamp without time zone notnull=f default=now() identity= generated= collation=-
- column asyncmq_paused_queues.queue_name text notnull=t default= identity= generated= collation="default"
- column asyncmq_workers_heartbeat.concurrency integer notnull=f default= identity= generated= collation=-
- column asyncmq_workers_heartbeat.heartbeat double precision notnull=f default= identity= generated= collation=-
- column asyncmq_workers_heartbeat.queues text[] notnull=f default= identity= generated= collation="default"
- column asyncmq_workers_heartbeat.worker_id text notnull=t default= identity= generated= collation="default"
- constraint asyncmq_jobs.asyncmq_jobs_queue_name_job_id_key UNIQUE (queue_name, job_id)
- constraint asyncmq_paused_queues.asyncmq_paused_queues_pkey PRIMARY KEY (queue_name)
- constraint asyncmq_workers_heartbeat.asyncmq_workers_heartbeat_pkey PRIMARY KEY (worker_id)
- index CREATE UNIQUE INDEX asyncmq_jobs_queue_name_job_id_key ON asyncmq_jobs USING btree (queue_name, job_id)
- index CREATE UNIQUE INDEX asyncmq_paused_queues_pkey ON asyncmq_paused_queues USING btree (queue_name)
- index CREATE UNIQUE INDEX asyncmq_workers_heartbeat_pkey ON asyncmq_workers_heartbeat USING btree (worker_id)
- relation asyncmq_jobs_queue_name_job_id_key kind=i owned_by_me=t persistence=p options= extension_member=f
- relation asyncmq_paused_queues kind=r owned_by_me=t persistence=p options= extension_member=f
- relation asyncmq_paused_queues_pkey kind=i owned_by_me=t persistence=p options= extension_member=f
- relation asyncmq_workers_heartbeat kind=r owned_by_me=t persistence=p options= extension_member=f
- relation asyncmq_workers_heartbeat_pkey kind=i owned_by_me=t persistence=p options= extension_member=f
-(17 rows)
 
 -- Drop removes what the chosen layout has, and nothing else: with layout 0.1 the workers
 -- heartbeat and paused queues tables stay.
 SET search_path = ours_09, public;
 SET asyncmq.layout = '0.1';
 SELECT asyncmq_install(drop => true);
- asyncmq_install 
------------------
- 
-(1 row)
-
 SELECT relname FROM pg_class WHERE relnamespace = 'ours_09'::regnamespace ORDER BY 1;
-            relname             
---------------------------------
- asyncmq_paused_queues
- asyncmq_paused_queues_pkey
- asyncmq_workers_heartbeat
- asyncmq_workers_heartbeat_pkey
-(4 rows)
-
 SET asyncmq.layout = 'latest';
 SELECT asyncmq_install(drop => true);
- asyncmq_install 
------------------
- 
-(1 row)
-
 SELECT relname FROM pg_class WHERE relnamespace = 'ours_09'::regnamespace ORDER BY 1;
- relname 
----------
-(0 rows)
-
 -- Dropping what is absent does nothing and says nothing.
 SELECT asyncmq_install(drop => true);
- asyncmq_install 
------------------
- 
-(1 row)
 
 SET search_path = ours_02, public;
 SET asyncmq.layout = '0.7';
 SELECT asyncmq_install(drop => true);
- asyncmq_install 
------------------
- 
-(1 row)
-
 SET search_path = ours_08, public;
 SET asyncmq.layout = '0.8';
 SELECT asyncmq_install(drop => true);
- asyncmq_install 
------------------
- 
-(1 row)
-
 RESET search_path;
 RESET asyncmq.layout;
 SELECT count(*) AS left_over FROM pg_class
 WHERE relnamespace IN ('ours_02'::regnamespace, 'ours_08'::regnamespace, 'ours_09'::regnamespace);
- left_over 
------------
-         0
-(1 row)
 
 -- The paused queues table has a fixed name and follows search_path, as in AsyncMQ's connect(),
 -- while the other tables follow their settings.
@@ -221,51 +135,10 @@ SET asyncmq.postgres_cancelled_jobs_table_name = 'ours_08.cancelled';
 SET asyncmq.postgres_workers_heartbeat_table_name = 'ours_08.workers';
 SET search_path = ours_09, public;
 SELECT kind, setting, table_name, present FROM asyncmq_tables();
-       kind        |                    setting                    |          table_name           | present 
--------------------+-----------------------------------------------+-------------------------------+---------
- jobs              | asyncmq.postgres_jobs_table_name              | ours_08.jobs                  | f
- repeatables       | asyncmq.postgres_repeatables_table_name       | ours_08.repeatables           | f
- cancelled_jobs    | asyncmq.postgres_cancelled_jobs_table_name    | ours_08.cancelled             | f
- workers_heartbeat | asyncmq.postgres_workers_heartbeat_table_name | ours_08.workers               | f
- paused_queues     |                                               | ours_09.asyncmq_paused_queues | f
-(5 rows)
-
 SELECT asyncmq_install();
- asyncmq_install 
------------------
- 
-(1 row)
-
 SELECT kind, table_name, present, problems FROM asyncmq_tables();
-       kind        |          table_name           | present | problems 
--------------------+-------------------------------+---------+----------
- jobs              | ours_08.jobs                  | t       | {}
- repeatables       | ours_08.repeatables           | t       | {}
- cancelled_jobs    | ours_08.cancelled             | t       | {}
- workers_heartbeat | ours_08.workers               | t       | {}
- paused_queues     | ours_09.asyncmq_paused_queues | t       | {}
-(5 rows)
-
 SELECT asyncmq_install(drop => true);
- asyncmq_install 
------------------
- 
-(1 row)
-
 RESET ALL;
+
 DROP SCHEMA ref_02, ref_08, ref_09 CASCADE;
-NOTICE:  drop cascades to 13 other objects
-DETAIL:  drop cascades to table ref_09.asyncmq_jobs
-drop cascades to table ref_09.asyncmq_repeatables
-drop cascades to table ref_09.asyncmq_cancelled_jobs
-drop cascades to table ref_09.asyncmq_workers_heartbeat
-drop cascades to table ref_09.asyncmq_paused_queues
-drop cascades to table ref_08.asyncmq_jobs
-drop cascades to table ref_08.asyncmq_repeatables
-drop cascades to table ref_08.asyncmq_cancelled_jobs
-drop cascades to table ref_08.asyncmq_workers_heartbeat
-drop cascades to table ref_02.asyncmq_jobs
-drop cascades to table ref_02.asyncmq_repeatables
-drop cascades to table ref_02.asyncmq_cancelled_jobs
-drop cascades to table ref_02.asyncmq_workers_heartbeat
 DROP SCHEMA ours_02, ours_08, ours_09;

@@ -10,7 +10,7 @@ CREATE SCHEMA fixtures_internal;
 SET search_path = fixtures_internal, public;
 SELECT asyncmq_install();
 \set ECHO none
-\i test/fixtures/compare.sql
+\i test/helpers/compare.sql
 \set ECHO all
 
 -- 02 stages 2 and 3: Queue.add with a deduplication object (throttle mode: a ttl), then a second

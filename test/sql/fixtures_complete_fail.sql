@@ -5,7 +5,7 @@ CREATE SCHEMA fixtures_complete_fail;
 SET search_path = fixtures_complete_fail, public;
 SELECT asyncmq_install();
 \set ECHO none
-\i test/fixtures/compare.sql
+\i test/helpers/compare.sql
 \set ECHO all
 -- The error text a worker records; AsyncMQ stores the traceback in last_error and error_traceback.
 \set traceback 'Traceback (most recent call last):\n  File "fixtures/tasks.py", line 9, in fail\nRuntimeError: fixture task failed\n'

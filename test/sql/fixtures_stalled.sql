@@ -5,7 +5,7 @@ CREATE SCHEMA fixtures_stalled;
 SET search_path = fixtures_stalled, public;
 SELECT asyncmq_install();
 \set ECHO none
-\i test/fixtures/compare.sql
+\i test/helpers/compare.sql
 \set ECHO all
 
 -- 10: the heartbeat is the float given, with no status filter; later ones replace it.

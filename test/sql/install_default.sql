@@ -2,7 +2,7 @@
 -- (seed/postgres-backend.txt) describes: the same tables, columns, types, nullability, defaults,
 -- keys and index names, owned by the caller, no extension members, and nothing else.
 \set SHOW_CONTEXT never
-\i test/sql/describe.sql
+\i test/helpers/describe.sql
 CREATE SCHEMA seed;
 CREATE SCHEMA ours;
 

@@ -9,7 +9,7 @@ CREATE SCHEMA plan_growth;
 SET search_path = plan_growth, public;
 SELECT asyncmq_install();
 ALTER TABLE asyncmq_jobs SET (autovacuum_enabled = off);
-\i test/sql/rows_read.sql
+\i test/helpers/rows_read.sql
 
 -- Ten jobs through their lifecycle while the table is nearly empty: after five calls PostgreSQL
 -- plans each statement once for all.

@@ -5,7 +5,7 @@ CREATE SCHEMA fixtures_expire;
 SET search_path = fixtures_expire, public;
 SELECT asyncmq_install();
 \set ECHO none
-\i test/fixtures/compare.sql
+\i test/helpers/compare.sql
 \set ECHO all
 
 -- 19: ttl 1 s, dequeued 1.2 s later: the worker's ttl test is true and the job becomes expired,

@@ -6,7 +6,7 @@ CREATE SCHEMA fixtures_dependencies;
 SET search_path = fixtures_dependencies, public;
 SELECT asyncmq_install();
 \set ECHO none
-\i test/fixtures/compare.sql
+\i test/helpers/compare.sql
 \set ECHO all
 
 -- 14: a child (priority 1, a bare Job's retries and backoff) blocked by two parents.

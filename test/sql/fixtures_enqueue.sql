@@ -6,7 +6,7 @@ CREATE SCHEMA fixtures_enqueue;
 SET search_path = fixtures_enqueue, public;
 SELECT asyncmq_install();
 \set ECHO none
-\i test/fixtures/compare.sql
+\i test/helpers/compare.sql
 \set ECHO all
 
 -- 01: Queue.add(task, args, kwargs) and backend.enqueue(Job(...).to_dict()), whose defaults are
