@@ -19,24 +19,11 @@ namespace {
 
 bool wakeups = false;
 
-double epoch_of(TimestampTz ts) {
-    // Microseconds since 2000-01-01 to seconds since 1970-01-01.
-    return (double)(ts + (int64)(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY) / 1e6;
-}
-
 Datum numeric_from(const char *text) {
     return DirectFunctionCall3(numeric_in, CStringGetDatum(text), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
 }
 
 } // namespace
-
-double epoch_now() {
-    return epoch_of(GetCurrentTimestamp());
-}
-
-double epoch_transaction_start() {
-    return epoch_of(GetCurrentTransactionStartTimestamp());
-}
 
 Datum float_number(double value) {
     char shortest[DOUBLE_SHORTEST_DECIMAL_LEN];

@@ -3,12 +3,9 @@
 
 #include "pg.hpp"
 
-namespace asyncmq {
+#include "clock.hpp"
 
-// Epoch seconds of the wall clock now (AsyncMQ's time.time()) and of the transaction's start
-// (PostgreSQL's now(), which AsyncMQ uses for cancelled_at).
-double epoch_now();
-double epoch_transaction_start();
+namespace asyncmq {
 
 // A numeric Datum spelt as Python writes a float: 2.0, 1.5, 1795610739.179703.
 Datum float_number(double value);

@@ -6,7 +6,7 @@
 // returns out of SPI's memory before SPI_finish. Nothing here owns an object with a destructor.
 #include "pg.hpp"
 
-#include "cron.hpp"
+#include "cron_sql.hpp"
 #include "jobs.hpp"
 #include "messages.hpp"
 #include "plans.hpp"
@@ -48,7 +48,6 @@ PG_FUNCTION_INFO_V1(asyncmq_upsert_repeatable);
 PG_FUNCTION_INFO_V1(asyncmq_pause_repeatable);
 PG_FUNCTION_INFO_V1(asyncmq_resume_repeatable);
 PG_FUNCTION_INFO_V1(asyncmq_list_repeatables);
-PG_FUNCTION_INFO_V1(asyncmq_cron_next);
 PG_FUNCTION_INFO_V1(asyncmq_ack);
 PG_FUNCTION_INFO_V1(asyncmq_list_delayed);
 }
@@ -519,22 +518,6 @@ double finite_arg(FunctionCallInfo fcinfo, int i, const char *name, const char *
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                         errmsg("%s must be a finite number of seconds, 0 or more", name), errhint("%s", hint)));
     return v;
-}
-
-// The next minute after `after` (epoch seconds) that the cron expression matches.
-double cron_after(const char *cron, double after) {
-    CronSpec spec;
-    char problem[256];
-    if (!cron_parse(cron, pg_mbcliplen, &spec, problem, sizeof problem))
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("invalid cron expression \"%s\"", excerpt_of(cron)), errdetail("%s", problem),
-                        errhint("Write five fields, minute hour day month weekday, such as \"*/5 * * * *\".")));
-    int64 next;
-    if (!cron_next(spec, (int64)std::floor(after), &next))
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("cron expression \"%s\" matches no time", excerpt_of(cron)),
-                        errdetail("No minute of the next 400 years matches it.")));
-    return (double)next;
 }
 
 // A repeatable's definition as AsyncMQ stores it, and its next run from now.
@@ -1138,17 +1121,6 @@ extern "C" Datum asyncmq_list_repeatables(PG_FUNCTION_ARGS) {
     return_rows(rsinfo, 3);
     spi_finish();
     return (Datum)0;
-}
-
-// The next time after `after` that a cron expression matches, in UTC, as the repeatables compute it.
-extern "C" Datum asyncmq_cron_next(PG_FUNCTION_ARGS) {
-    const char *cron = text_to_cstring(PG_GETARG_TEXT_PP(0));
-    TimestampTz after = PG_GETARG_TIMESTAMPTZ(1);
-    if (TIMESTAMP_NOT_FINITE(after))
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("after must be a finite time")));
-    double epoch = (double)(after + (int64)(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY) / 1e6;
-    double next = cron_after(cron, epoch);
-    PG_RETURN_TIMESTAMPTZ((TimestampTz)(next * 1e6) - (int64)(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY);
 }
 
 // AsyncMQ's ack: the row deleted when it holds no result; true when a row was deleted.
