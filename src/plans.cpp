@@ -49,13 +49,14 @@ struct StmtSpec {
     "  UPDATE {J} AS j SET " RESOLVE_SET " WHERE j.queue_name = $1 AND " RESOLVE_WHERE                                 \
     "  AND EXISTS (SELECT 1 FROM done) RETURNING " RESOLVE_READY " AS ready) "                                         \
     "SELECT EXISTS (SELECT 1 FROM done), (SELECT pg_catalog.count(*) FROM released AS r WHERE r.ready)"
-// complete_active_job's row as the worker's success path leaves it: status, result ($R) and
-// delay_until null in data and column, the heartbeat removed, last_attempt the start of this run
-// (active_since).
+// complete_active_job's row as the worker's success path leaves it (handle_job in
+// asyncmq/workers.py): status, result ($R), delay_until null in data and column, last_error and
+// error_traceback null, the heartbeat removed, last_attempt the start of this run (active_since).
 #define COMPLETE_SET(R)                                                                                                \
     "status = 'completed', delay_until = NULL, updated_at = pg_catalog.now(), "                                        \
     "data = (j.data - 'heartbeat') || pg_catalog.jsonb_build_object('status', 'completed', 'result', " R ", "          \
-    "'delay_until', NULL, 'last_attempt', j.data->'active_since')"
+    "'delay_until', NULL, 'last_error', NULL, 'error_traceback', NULL, "                                               \
+    "'last_attempt', j.data->'active_since')"
 
 // The parts of the dequeue: the queue's waiting rows that have a cancellation marker deleted (a CTE
 // named gone); the next runnable rows, up to N, locked (w.id); the claim of a row (j).
