@@ -4,8 +4,10 @@
 
 #include "pg.hpp"
 
+#include "advisory.hpp"
+#include "spi.hpp"
 #include "table_check.hpp"
-#include "targets.hpp"
+#include "tables.hpp"
 
 extern "C" {
 PG_FUNCTION_INFO_V1(asyncmq_install);
@@ -19,14 +21,13 @@ namespace {
 // Installs and drops take turns, so that concurrent calls see each other's tables instead of
 // racing on the catalogs. The key follows AsyncMQ's own advisory-lock names (asyncmq:<...>).
 void lock_installs() {
-    Datum key = DirectFunctionCall1Coll(hashtext, DEFAULT_COLLATION_OID, CStringGetTextDatum("asyncmq:install"));
-    DirectFunctionCall1(pg_advisory_xact_lock_int8, Int64GetDatum((int64)DatumGetInt32(key)));
+    advisory_xact_lock("asyncmq:install");
     // What we waited for is committed; make the catalog caches show it.
     AcceptInvalidationMessages();
 }
 
 // Every way the target (if present) and, for the jobs table, its indexes fall short of the layout.
-List *target_problems(const Targets &t, const Target &target, CheckScope scope, bool missing_indexes[]) {
+List *target_problems(const Tables &t, const Table &target, CheckScope scope, bool missing_indexes[]) {
     List *problems = NIL;
     if (OidIsValid(target.relid))
         check_table(target.relid, t.layout, *target.spec, scope, &problems);
@@ -37,7 +38,7 @@ List *target_problems(const Targets &t, const Target &target, CheckScope scope, 
 }
 
 // Raises one ERROR naming every table that cannot serve and every difference, or returns.
-void refuse_problems(List *const problems[], const Targets &t, bool dropping) {
+void refuse_problems(List *const problems[], const Tables &t, bool dropping) {
     StringInfoData tables, detail;
     int ntables = 0;
     initStringInfo(&tables);
@@ -71,7 +72,7 @@ void refuse_problems(List *const problems[], const Targets &t, bool dropping) {
 }
 
 // Checked before anything is made, so the error names the setting rather than quoting our DDL.
-void require_create(const Target &target) {
+void require_create(const Table &target) {
     if (pg_namespace_aclcheck(target.nspid, GetUserId(), ACL_CREATE) == ACLCHECK_OK)
         return;
     const char *role = GetUserNameFromId(GetUserId(), false);
@@ -82,13 +83,7 @@ void require_create(const Target &target) {
                             target.setting ? target.setting : " first on search_path")));
 }
 
-void run_ddl(const char *sql) {
-    int rc = SPI_execute(sql, false, 0);
-    if (rc != SPI_OK_UTILITY)
-        elog(ERROR, "asyncmq: SPI_execute of \"%s\" returned %s", sql, SPI_result_code_string(rc));
-}
-
-char *create_table_sql(const Target &target) {
+char *create_table_sql(const Table &target) {
     StringInfoData sql;
     initStringInfo(&sql);
     appendStringInfo(&sql, "CREATE TABLE IF NOT EXISTS %s (", target.qualified);
@@ -103,7 +98,7 @@ char *create_table_sql(const Target &target) {
 
 // A new table would hide one of the same name further down search_path, and AsyncMQ's
 // unqualified statements would move to the new, empty table: refuse rather than strand the jobs.
-void refuse_shadowing(const Target &target) {
+void refuse_shadowing(const Table &target) {
     if (OidIsValid(target.relid) || target.name.schema() != nullptr)
         return;
     Oid visible = RelnameGetRelid(target.name.relation().text);
@@ -120,12 +115,12 @@ void refuse_shadowing(const Target &target) {
                             target.setting ? " in " : "", target.setting ? target.setting : "")));
 }
 
-void install(const Targets &t) {
+void install(const Tables &t) {
     List *problems[table_kind_count] = {};
     bool missing_indexes[max_jobs_indexes] = {};
 
     for (int i = 0; i < t.count; i++) {
-        const Target &target = t.items[i];
+        const Table &target = t.items[i];
         if (!OidIsValid(target.nspid))
             ereport(ERROR,
                     (errcode(ERRCODE_INVALID_SCHEMA_NAME), errmsg("schema \"%s\" does not exist", target.nspname),
@@ -142,11 +137,11 @@ void install(const Targets &t) {
             require_create(t.items[i]);
     }
 
-    SPI_connect();
+    spi_connect(SearchPath::caller);
     for (int i = 0; i < t.count; i++) {
-        const Target &target = t.items[i];
+        const Table &target = t.items[i];
         if (!OidIsValid(target.relid)) {
-            run_ddl(create_table_sql(target));
+            spi_exec(create_table_sql(target));
             ereport(DEBUG1, (errmsg("asyncmq: created table %s", target.qualified)));
         }
         if (target.kind != TableKind::jobs)
@@ -155,29 +150,29 @@ void install(const Targets &t) {
             if (!missing_indexes[k])
                 continue;
             char *index = psprintf("idx_%s%s", target.name.relation().text, t.indexes[k]->suffix);
-            run_ddl(psprintf("CREATE INDEX IF NOT EXISTS %s ON %s%s", quote_identifier(index), target.qualified,
-                             t.indexes[k]->definition));
+            spi_exec(psprintf("CREATE INDEX IF NOT EXISTS %s ON %s%s", quote_identifier(index), target.qualified,
+                              t.indexes[k]->definition));
             ereport(DEBUG1, (errmsg("asyncmq: created index %s on %s", quote_identifier(index), target.qualified)));
         }
     }
-    SPI_finish();
+    spi_finish(SearchPath::caller);
 }
 
-void drop(const Targets &t) {
+void drop(const Tables &t) {
     List *problems[table_kind_count] = {};
     for (int i = 0; i < t.count; i++)
         problems[i] = target_problems(t, t.items[i], CheckScope::columns, nullptr);
     refuse_problems(problems, t, true);
 
-    SPI_connect();
+    spi_connect(SearchPath::caller);
     for (int i = 0; i < t.count; i++) {
         if (!OidIsValid(t.items[i].relid))
             continue;
         // RESTRICT: a view or foreign key that depends on the table stops the drop.
-        run_ddl(psprintf("DROP TABLE IF EXISTS %s RESTRICT", t.items[i].qualified));
+        spi_exec(psprintf("DROP TABLE IF EXISTS %s RESTRICT", t.items[i].qualified));
         ereport(DEBUG1, (errmsg("asyncmq: dropped table %s", t.items[i].qualified)));
     }
-    SPI_finish();
+    spi_finish(SearchPath::caller);
 }
 
 Datum text_array(List *strings) {
@@ -204,30 +199,30 @@ extern "C" Datum asyncmq_install(PG_FUNCTION_ARGS) {
                         errdetail("Tables made there would belong to an extension; AsyncMQ's DROP TABLE and "
                                   "pg_dump need them to belong to a role."),
                         errhint("Call asyncmq_install() after the extension is created.")));
-    Targets targets;
-    read_targets(&targets);
+    Tables tables;
+    read_tables(&tables);
     lock_installs();
-    resolve(&targets);
+    resolve_tables(&tables);
     if (dropping)
-        drop(targets);
+        drop(tables);
     else
-        install(targets);
+        install(tables);
     PG_RETURN_VOID();
 }
 
 extern "C" Datum asyncmq_tables(PG_FUNCTION_ARGS) {
-    Targets targets;
-    read_targets(&targets);
-    resolve(&targets);
+    Tables tables;
+    read_tables(&tables);
+    resolve_tables(&tables);
 
     InitMaterializedSRF(fcinfo, 0);
     ReturnSetInfo *rsinfo = (ReturnSetInfo *)fcinfo->resultinfo;
-    for (int i = 0; i < targets.count; i++) {
-        const Target &target = targets.items[i];
+    for (int i = 0; i < tables.count; i++) {
+        const Table &target = tables.items[i];
         bool missing_indexes[max_jobs_indexes];
         List *problems = NIL;
         if (OidIsValid(target.nspid))
-            problems = target_problems(targets, target, CheckScope::complete, missing_indexes);
+            problems = target_problems(tables, target, CheckScope::complete, missing_indexes);
         else
             problems = list_make1(psprintf("Schema %s does not exist.", quote_identifier(target.nspname)));
 

@@ -1,4 +1,4 @@
-// The layouts of AsyncMQ's Postgres backend, release by release (contract §1). The DDL text is
+// The layouts of AsyncMQ's Postgres backend, release by release. The DDL text is
 // the user's document's (seed/postgres-backend.txt) with types written so that search_path
 // cannot redirect them: keywords (DOUBLE PRECISION, BOOLEAN, ...) or pg_catalog-qualified names.
 #include "layout.hpp"

@@ -1,4 +1,4 @@
-// The tables each AsyncMQ release needs (contract §1), as data: the install DDL and the layout
+// The tables each AsyncMQ release needs, as data: the install DDL and the layout
 // check are both made from these specs, so they cannot disagree.
 //
 // Pure C++: no PostgreSQL headers, no allocation, no exceptions.
@@ -65,7 +65,7 @@ constexpr IndexSpec dequeue_index = {
 
 // Under asyncmq.dependants_index: the jobs that still wait for a parent, so that completing a job
 // reads only those to release its dependants instead of the queue's whole backlog. Partial: its
-// predicate is exactly the clause on a non-empty list in the resolve statement (src/plans.cpp),
+// predicate is exactly the clause on a non-empty list in the release of dependants (src/dependants.hpp),
 // which names no parameter, so generic plans can use it too; a job whose list is empty is not in
 // it. The clause is a jsonpath test (@?) rather than "<> '[]'": the planner estimates @? from the
 // data column's statistics (or guesses 1% without them), where it takes "<>" to hold for 99.5% of

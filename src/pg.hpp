@@ -1,5 +1,12 @@
-// PostgreSQL's headers, for the files that talk to the server. They are C: include them here,
-// inside one extern "C" block, and never from the pure C++ files (sqlname, layout).
+// PostgreSQL's headers, for the files that talk to the server. They are C: they come in here,
+// inside one extern "C" block; a file that needs one more header includes it in an extern "C"
+// block of its own, next to its PG_FUNCTION_INFO_V1 lines. The pure C++ files (sqlname, layout,
+// cron, job_rules, excerpt) include none of them and never call into the server.
+//
+// The rule at this boundary: the library is built with -fno-exceptions, so no C++ exception
+// exists that could cross into PostgreSQL; and no function keeps an object with a destructor
+// alive while it calls into PostgreSQL (memory is palloc'd, owned by memory contexts), because an
+// ereport(ERROR) longjmps past every C++ frame and would skip the destructor.
 #pragma once
 
 extern "C" {

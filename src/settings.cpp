@@ -15,6 +15,7 @@ char *workers_heartbeat_table;
 char *layout_value;
 bool dequeue_index_on = false;
 bool dependants_index_on = false;
+bool wakeups_on = false;
 
 struct TableSetting {
     TableKind kind;
@@ -118,7 +119,7 @@ bool check_layout_hook(char **newval, void **, GucSource) {
 
 bool is_our_setting(const char *name) {
     if (pg_strcasecmp(name, "asyncmq.layout") == 0 || pg_strcasecmp(name, "asyncmq.dequeue_index") == 0 ||
-        pg_strcasecmp(name, "asyncmq.dependants_index") == 0)
+        pg_strcasecmp(name, "asyncmq.dependants_index") == 0 || pg_strcasecmp(name, "asyncmq.wakeups") == 0)
         return true;
     for (const TableSetting &s : table_settings)
         if (pg_strcasecmp(name, s.name) == 0)
@@ -177,6 +178,11 @@ void define_settings() {
                              "not read the queue's whole backlog to release its dependants. It is not part of "
                              "AsyncMQ's layout.",
                              &dependants_index_on, false, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomBoolVariable(
+        "asyncmq.wakeups", "Whether the job lifecycle functions NOTIFY a queue's channel when its jobs become ready.",
+        "Off by default: AsyncMQ's workers poll, and a transaction that notifies takes a database-wide lock at "
+        "commit, so notifying transactions commit one at a time. Turn it on where workers LISTEN.",
+        &wakeups_on, false, PGC_USERSET, 0, nullptr, nullptr, nullptr);
     defining = false;
     MarkGUCPrefixReserved("asyncmq");
 }
@@ -222,6 +228,10 @@ bool dequeue_index_setting() {
 
 bool dependants_index_setting() {
     return dependants_index_on;
+}
+
+bool wakeups_setting() {
+    return wakeups_on;
 }
 
 void refuse_discarded_settings() {

@@ -1,4 +1,5 @@
-// The asyncmq.* settings: table names and the AsyncMQ release whose layout to serve.
+// The asyncmq.* settings, all of them: table names, the AsyncMQ release whose layout to serve,
+// the extra indexes and the wakeups.
 #pragma once
 
 #include "layout.hpp"
@@ -24,6 +25,9 @@ bool dequeue_index_setting();
 
 // asyncmq.dependants_index: also make the index of the jobs that wait for a parent.
 bool dependants_index_setting();
+
+// asyncmq.wakeups: the lifecycle functions NOTIFY a queue's channel when its jobs become ready.
+bool wakeups_setting();
 
 // ERROR if the call that loaded this library found misspelt asyncmq.* settings: they were set
 // before the prefix was reserved and PostgreSQL has just discarded them with a WARNING.

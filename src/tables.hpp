@@ -1,5 +1,6 @@
-// The tables of the layout in force, as the asyncmq.* settings name them and the catalogs find
-// them: what install, drop, the layout check and every later function work on.
+// The tables in force: the layout's tables as the asyncmq.* settings name them and the catalogs
+// find them. Install, drop, the layout check and every lifecycle function work on these, and the
+// errors for a table that is missing, is not a table or is not in the layout are raised here.
 #pragma once
 
 #include "pg.hpp"
@@ -9,8 +10,8 @@
 
 namespace asyncmq {
 
-// One table of the layout, as the settings name it and the catalogs find it.
-struct Target {
+// One table of the layout.
+struct Table {
     TableKind kind;
     const TableSpec *spec;
     const char *setting; // the setting that names it, or nullptr
@@ -21,21 +22,29 @@ struct Target {
     const char *qualified; // schema.table, quoted for SQL
 };
 
-struct Targets {
+struct Tables {
     Layout layout;
     int count;
-    Target items[table_kind_count];
+    Table items[table_kind_count];
     int nindexes; // the jobs table's indexes: the documented ones, then the dequeue and dependants indexes if on
     const IndexSpec *indexes[max_jobs_indexes];
 };
 
 // Reads and checks every setting the layout needs (ERROR on a bad one), touching no catalog.
-void read_targets(Targets *t);
+void read_tables(Tables *t);
 
 // Finds each table where AsyncMQ's statements reach it: a schema-qualified name in its schema,
 // an unqualified one in the schema where CREATE TABLE would put it (the first existing schema on
 // search_path). Install and drop act on that same table, never on one further down the path.
 // ERROR when two settings name the same table.
-void resolve(Targets *t);
+void resolve_tables(Tables *t);
+
+// The table of this kind, or nullptr when the layout has none.
+const Table *find_table(const Tables &t, TableKind kind);
+
+// The table of this kind, which the caller's statements need: ERROR 0A000 when the layout has
+// none (function names the caller), 42P01 when it does not exist, 42809 when it is not an
+// ordinary table.
+const Table &require_table(const Tables &t, TableKind kind, const char *function);
 
 } // namespace asyncmq

@@ -1,0 +1,209 @@
+// How a job's run ends: asyncmq_complete, asyncmq_complete_many, asyncmq_fail, asyncmq_expire
+// and asyncmq_ack, as AsyncMQ's worker writes each outcome (handle_job in asyncmq/workers.py).
+#include "args.hpp"
+#include "clock.hpp"
+#include "dependants.hpp"
+#include "locked_job.hpp"
+#include "python_numbers.hpp"
+
+#include <cmath>
+
+extern "C" {
+PG_FUNCTION_INFO_V1(asyncmq_complete);
+PG_FUNCTION_INFO_V1(asyncmq_complete_many);
+PG_FUNCTION_INFO_V1(asyncmq_fail);
+PG_FUNCTION_INFO_V1(asyncmq_expire);
+PG_FUNCTION_INFO_V1(asyncmq_ack);
+}
+
+namespace asyncmq {
+namespace {
+
+// complete_active_job's row as the worker's success path leaves it: status, result ($result),
+// delay_until null in data and column, last_error and error_traceback null, the heartbeat
+// removed, last_attempt the start of this run (active_since). What follows SET.
+constexpr char complete_set[] = R"(
+    status = 'completed', delay_until = NULL, updated_at = pg_catalog.now(),
+    data = (j.data - 'heartbeat') || pg_catalog.jsonb_build_object(
+      'status', 'completed', 'result', $result, 'delay_until', NULL, 'last_error', NULL,
+      'error_traceback', NULL, 'last_attempt', j.data->'active_since'))";
+
+// The common completion in one statement: an active job of the queue without a cancellation
+// marker is completed and its dependants released ($parents is the job, as a one-element
+// array). A cancel that committed before the statement began left a marker it sees; one that
+// holds the row's lock makes it wait, and then the row it re-reads is no longer active (cancel
+// deletes the row or sets status cancelled). Whatever it does not complete goes to
+// complete_locked. The status test is written so that no index serves it: the row comes by its
+// key, never by a scan of the status index over every active job.
+const Statement complete_active = {{"WITH done AS (UPDATE {jobs} AS j SET ", complete_set, R"(
+  WHERE j.queue_name = $queue AND j.job_id = ($parents)[1] AND (j.status = 'active') IS TRUE
+    AND NOT EXISTS (SELECT 1 FROM {cancelled} AS c WHERE c.queue_name = $queue AND c.job_id = ($parents)[1])
+  RETURNING j.id), )",
+                                    release_after_done},
+                                   {{"queue", TEXTOID}, {"parents", TEXTARRAYOID}, {"result", JSONBOID}},
+                                   SPI_OK_SELECT,
+                                   false,
+                                   Planner::by_index};
+
+// complete_active_job after lock_job, for any job: one with a cancellation marker loses its row
+// (the marker is read here, with a snapshot taken after the row lock, so a cancel that
+// committed meanwhile is seen); an active one is completed as above and its dependants
+// released. Whether the job is active comes from lock_job ($active): the lock keeps it so, and
+// a clause on the status column could lead the planner to the status index instead of the
+// row's id.
+const Statement complete_locked = {
+    {R"(
+WITH m AS (SELECT EXISTS (SELECT 1 FROM {cancelled} AS c
+                          WHERE c.queue_name = $queue AND c.job_id = ($parents)[1]) AS marked),
+gone AS (DELETE FROM {jobs} AS j USING m WHERE j.id = $row AND m.marked),
+done AS (UPDATE {jobs} AS j SET )",
+     complete_set, R"(
+  FROM m WHERE j.id = $row AND NOT m.marked AND $active RETURNING j.id), )",
+     release_after_done},
+    {{"queue", TEXTOID}, {"parents", TEXTARRAYOID}, {"result", JSONBOID}, {"row", INT4OID}, {"active", BOOLOID}},
+    SPI_OK_SELECT,
+    false,
+    Planner::by_index};
+
+// asyncmq_complete_many in one statement: the rows locked in id order (so two calls with the
+// same ids in other orders cannot deadlock), a job with a cancellation marker deleted, the
+// active ones completed as complete_active completes one; returns the completed ids.
+const Statement complete_many = {{R"(
+WITH locked AS (
+  SELECT j.id, j.status,
+         EXISTS (SELECT 1 FROM {cancelled} AS c WHERE c.queue_name = j.queue_name AND c.job_id = j.job_id) AS marked
+  FROM {jobs} AS j WHERE j.queue_name = $queue AND j.job_id = ANY ($job_ids) ORDER BY j.id FOR UPDATE OF j),
+gone AS (DELETE FROM {jobs} AS j USING locked AS l WHERE j.id = l.id AND l.marked),
+done AS (UPDATE {jobs} AS j SET )",
+                                  complete_set, R"(
+  FROM locked AS l WHERE j.id = l.id AND NOT l.marked AND l.status = 'active' RETURNING j.job_id)
+SELECT pg_catalog.array_agg(d.job_id) FROM done AS d)"},
+                                 {{"queue", TEXTOID}, {"job_ids", TEXTARRAYOID}, {"result", JSONBOID}},
+                                 SPI_OK_SELECT,
+                                 false,
+                                 Planner::by_index};
+
+// retry_active_job (status delayed, a run time in data and column) or fail_active_job.
+const Statement fail_stmt = {
+    {R"(
+UPDATE {jobs} AS j SET status = $status, delay_until = $delay_until::pg_catalog.float8, updated_at = pg_catalog.now(),
+  data = (j.data - 'heartbeat') || pg_catalog.jsonb_build_object(
+    'status', $status, 'retries', $retries, 'last_error', $error, 'error_traceback', $error,
+    'delay_until', $delay_until, 'last_attempt', j.data->'active_since')
+WHERE j.id = $row)"},
+    {{"row", INT4OID}, {"status", TEXTOID}, {"retries", INT4OID}, {"error", TEXTOID}, {"delay_until", NUMERICOID}},
+    SPI_OK_UPDATE};
+
+// expire_active_job: status expired, delay_until null in data and column, heartbeat removed
+// (the worker's payload is Job.to_dict(), which has none); last_attempt is left as it was.
+const Statement expire_stmt = {{R"(
+UPDATE {jobs} AS j SET status = 'expired', delay_until = NULL, updated_at = pg_catalog.now(),
+  data = (j.data - 'heartbeat') || '{"status": "expired", "delay_until": null}'::pg_catalog.jsonb
+WHERE j.id = $row)"},
+                               {{"row", INT4OID}},
+                               SPI_OK_UPDATE};
+
+// ack: the row deleted when data.result is null or absent.
+const Statement ack_stmt = {{R"(
+DELETE FROM {jobs} AS j WHERE j.queue_name = $queue AND j.job_id = $job_id
+  AND COALESCE(pg_catalog.jsonb_typeof(j.data->'result'), 'null') = 'null')"},
+                            {{"queue", TEXTOID}, {"job_id", TEXTOID}},
+                            SPI_OK_DELETE};
+
+bool complete_one(const Call &call, const char *queue, const char *job_id, Datum result, bool result_null) {
+    Datum ids = one_text_array(job_id);
+    // An active job without a marker, the worker's usual case: one statement, no separate lock.
+    Datum fast[3] = {CStringGetTextDatum(queue), ids, result};
+    char fast_nulls[3] = {' ', ' ', result_null ? 'n' : ' '};
+    run(call, complete_active, fast, fast_nulls);
+    if (released_after(queue))
+        return true;
+    // Anything else (marked, not active, gone) under the row's lock, as AsyncMQ decides it.
+    LockedJob job = lock_job(call, queue, job_id);
+    if (!job.found)
+        return false;
+    Datum args[5] = {CStringGetTextDatum(queue), ids, result, Int32GetDatum(job.row),
+                     BoolGetDatum(has_status(job, "active"))};
+    char nulls[5] = {' ', ' ', result_null ? 'n' : ' ', ' ', ' '};
+    run(call, complete_locked, args, nulls);
+    return released_after(queue);
+}
+
+} // namespace
+} // namespace asyncmq
+
+using namespace asyncmq;
+
+extern "C" Datum asyncmq_complete(PG_FUNCTION_ARGS) {
+    JobCall jc;
+    begin_job_call(fcinfo, &jc);
+    bool done =
+        complete_one(jc.call, jc.queue, jc.job_id, PG_ARGISNULL(2) ? (Datum)0 : PG_GETARG_DATUM(2), PG_ARGISNULL(2));
+    end_call(&jc.call);
+    PG_RETURN_BOOL(done);
+}
+
+extern "C" Datum asyncmq_complete_many(PG_FUNCTION_ARGS) {
+    const char *queue = queue_arg(fcinfo, 0);
+    if (PG_ARGISNULL(1))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("job_ids must not be null")));
+    Call call;
+    begin_call(&call);
+    Datum args[3] = {CStringGetTextDatum(queue), PG_GETARG_DATUM(1), PG_ARGISNULL(2) ? (Datum)0 : PG_GETARG_DATUM(2)};
+    char nulls[3] = {' ', ' ', PG_ARGISNULL(2) ? 'n' : ' '};
+    run(call, complete_many, args, nulls);
+    bool none;
+    Datum completed = column(1, &none);
+    int32 done = 0;
+    if (!none) {
+        ArrayType *ids = DatumGetArrayTypeP(completed);
+        done = ArrayGetNItems(ARR_NDIM(ids), ARR_DIMS(ids));
+        release_dependants(call, queue, completed);
+    }
+    end_call(&call);
+    PG_RETURN_INT32(done);
+}
+
+// The worker's failure path: retries + 1; over max_retries the job fails, otherwise it waits
+// backoff ** retries seconds (0 without a backoff) as a delayed job.
+extern "C" Datum asyncmq_fail(PG_FUNCTION_ARGS) {
+    JobCall jc;
+    begin_job_call(fcinfo, &jc);
+    LockedJob job;
+    const char *status = nullptr;
+    if (lock_active(jc.call, jc.queue, jc.job_id, &job)) {
+        int32 retries = job.retries + 1;
+        bool failed = retries > job.max_retries;
+        status = failed ? "failed" : "delayed";
+        Datum args[5] = {Int32GetDatum(job.row), CStringGetTextDatum(status), Int32GetDatum(retries),
+                         PG_ARGISNULL(2) ? (Datum)0 : PG_GETARG_DATUM(2), (Datum)0};
+        char nulls[5] = {' ', ' ', ' ', PG_ARGISNULL(2) ? 'n' : ' ', failed ? 'n' : ' '};
+        if (!failed)
+            args[4] = float_number(epoch_now() + (job.has_backoff ? std::pow(job.backoff, retries) : 0.0));
+        run(jc.call, fail_stmt, args, nulls);
+    }
+    end_call(&jc.call);
+    if (status == nullptr)
+        PG_RETURN_NULL();
+    PG_RETURN_TEXT_P(cstring_to_text(status));
+}
+
+// expire_active_job, for a job whose ttl has passed (asyncmq_ttl_expired): false for an unknown
+// job, one that is not active, or one with a cancellation marker (deleted, as AsyncMQ does).
+extern "C" Datum asyncmq_expire(PG_FUNCTION_ARGS) {
+    JobCall jc;
+    begin_job_call(fcinfo, &jc);
+    LockedJob job;
+    bool expired = lock_active(jc.call, jc.queue, jc.job_id, &job);
+    if (expired) {
+        Datum args[1] = {Int32GetDatum(job.row)};
+        run(jc.call, expire_stmt, args);
+    }
+    end_call(&jc.call);
+    PG_RETURN_BOOL(expired);
+}
+
+// AsyncMQ's ack: the row deleted when it holds no result; true when a row was deleted.
+extern "C" Datum asyncmq_ack(PG_FUNCTION_ARGS) {
+    PG_RETURN_BOOL(run_for_job(fcinfo, ack_stmt));
+}
