@@ -16,11 +16,13 @@ namespace asyncmq {
 namespace {
 
 // The queue's delayed rows whose run time has come, locked unless another call holds them: a
-// CTE named due. $now is the wall clock at the call.
+// CTE named due. $now is the wall clock at the call. A row whose data.delay_until is not a
+// number (written by hand) is left alone rather than stopping the queue's promotion.
 constexpr char due_rows[] = R"(
 due AS (SELECT j.id FROM {jobs} AS j
         WHERE j.queue_name = $queue AND j.status = 'delayed'
-          AND (j.data->>'delay_until')::pg_catalog.float8 <= $now::pg_catalog.float8
+          AND CASE WHEN pg_catalog.jsonb_typeof(j.data->'delay_until') = 'number'
+            THEN (j.data->>'delay_until')::pg_catalog.float8 <= $now::pg_catalog.float8 END
         FOR UPDATE OF j SKIP LOCKED))";
 
 // promote_due_delayed: due rows back to waiting, delay_until null in both places.

@@ -25,13 +25,15 @@ WHERE j.queue_name = $queue AND j.job_id = $job_id)"},
 
 // Both of AsyncMQ's calls in one statement: rows locked by a transaction that is completing or
 // failing them are skipped, rows changed meanwhile are re-checked. A job's last sign of life is
-// its heartbeat, or when it has none, when it became active.
+// its heartbeat, or when it has none, when it became active; a row with neither as a number
+// (written by hand) is left alone rather than stopping the recovery of every other queue.
 const Statement recover = {{R"(
 WITH stalled AS (
   SELECT j.id FROM {jobs} AS j WHERE j.status = 'active'
     AND CASE WHEN pg_catalog.jsonb_typeof(j.data->'heartbeat') = 'number'
       THEN (j.data->>'heartbeat')::pg_catalog.float8 < $threshold
-      ELSE (j.data->>'active_since')::pg_catalog.float8 < $threshold END
+      WHEN pg_catalog.jsonb_typeof(j.data->'active_since') = 'number'
+      THEN (j.data->>'active_since')::pg_catalog.float8 < $threshold END
     AND NOT EXISTS (SELECT 1 FROM {cancelled} AS c WHERE c.queue_name = j.queue_name AND c.job_id = j.job_id)
   FOR UPDATE OF j SKIP LOCKED),
 moved AS (
