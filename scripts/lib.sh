@@ -17,7 +17,12 @@ as_root() {
 # Installs the Debian packages that building and testing need, when any is missing.
 install_packages() {
     local missing=() pkg
-    for pkg in postgresql-15 postgresql-server-dev-15 postgresql-common libpq-dev g++ make; do
+    # The server and its headers; postgresql-contrib for amcheck; Debian's Python and the compiled
+    # dependencies of AsyncMQ 0.9.1 (../shared/vendor/python/README.md), whose real code the
+    # interoperability tests run; croniter is also the reference for the cron comparison.
+    for pkg in postgresql-15 postgresql-server-dev-15 postgresql-common postgresql-contrib libpq-dev g++ make \
+        python3 python3-asyncpg python3-croniter python3-sniffio python3-idna python3-multidict \
+        python3-itsdangerous python3-pytest python3-pytest-asyncio; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
