@@ -18,8 +18,10 @@ struct NewJob {
     const char *backoff_spelt; // the backoff as a JSON element spelt it (2 or 2.0); nullptr: a float
     Datum depends_on;          // text[]
     const char *dedup_id;      // nullptr: no deduplication
-    bool has_dedup_ttl;        // a ttl: throttle mode; none: simple mode
+    bool has_dedup_ttl;
     double dedup_ttl;
+    bool dedup_extend, dedup_replace;
+    const char *dedup_expires_spelt; // an expires_at inherited from a replaced owner; nullptr: now + ttl
 };
 
 // ERROR 22023 when AsyncMQ would refuse the job or store what it cannot read back; where
