@@ -25,7 +25,7 @@ if ! found=$(cd / && PYTHONPATH=$pythonpath "$python" -P -c \
 fi
 echo "# AsyncMQ $found, $("$python" --version)"
 
-for program in sql_to_asyncmq; do
+for program in sql_to_asyncmq asyncmq_to_sql; do
     db=interop_$program
     createdb "$db" &&
         q -c "ALTER DATABASE $db SET asyncmq.layout = '0.9'" &&
