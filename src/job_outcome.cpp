@@ -19,14 +19,20 @@ PG_FUNCTION_INFO_V1(asyncmq_ack);
 namespace asyncmq {
 namespace {
 
+// The worker writes each outcome as Job.to_dict() of the payload it dequeued (asyncmq/jobs.py),
+// which always has depends_on: [] when the payload has none, as a child released by its last
+// parent has none. A jsonb expression.
+#define DEPENDS_ON_OR_EMPTY "COALESCE(j.data->'depends_on', '[]'::pg_catalog.jsonb)"
+
 // complete_active_job's row as the worker's success path leaves it: status, result ($result),
 // delay_until null in data and column, last_error and error_traceback null, the heartbeat
-// removed, last_attempt the start of this run (active_since). What follows SET.
+// removed, last_attempt the start of this run (active_since), depends_on as above. What follows
+// SET.
 constexpr char complete_set[] = R"(
     status = 'completed', delay_until = NULL, updated_at = pg_catalog.now(),
     data = (j.data - 'heartbeat') || pg_catalog.jsonb_build_object(
       'status', 'completed', 'result', $result, 'delay_until', NULL, 'last_error', NULL,
-      'error_traceback', NULL, 'last_attempt', j.data->'active_since'))";
+      'error_traceback', NULL, 'last_attempt', j.data->'active_since', 'depends_on', )" DEPENDS_ON_OR_EMPTY ")";
 
 // The common completion in one statement: an active job of the queue without a cancellation
 // marker is completed and its dependants released ($parents is the job, as a one-element
@@ -89,16 +95,18 @@ const Statement fail_stmt = {
 UPDATE {jobs} AS j SET status = $status, delay_until = $delay_until::pg_catalog.float8, updated_at = pg_catalog.now(),
   data = (j.data - 'heartbeat') || pg_catalog.jsonb_build_object(
     'status', $status, 'retries', $retries, 'last_error', $error, 'error_traceback', $error,
-    'delay_until', $delay_until, 'last_attempt', j.data->'active_since')
+    'delay_until', $delay_until, 'last_attempt', j.data->'active_since', 'depends_on', )" DEPENDS_ON_OR_EMPTY R"()
 WHERE j.id = $row)"},
     {{"row", INT4OID}, {"status", TEXTOID}, {"retries", INT4OID}, {"error", TEXTOID}, {"delay_until", NUMERICOID}},
     SPI_OK_UPDATE};
 
 // expire_active_job: status expired, delay_until null in data and column, heartbeat removed
-// (the worker's payload is Job.to_dict(), which has none); last_attempt is left as it was.
+// (the worker's payload is Job.to_dict(), which has none), depends_on as above; last_attempt is
+// left as it was.
 const Statement expire_stmt = {{R"(
 UPDATE {jobs} AS j SET status = 'expired', delay_until = NULL, updated_at = pg_catalog.now(),
-  data = (j.data - 'heartbeat') || '{"status": "expired", "delay_until": null}'::pg_catalog.jsonb
+  data = (j.data - 'heartbeat') || pg_catalog.jsonb_build_object(
+    'status', 'expired', 'delay_until', NULL, 'depends_on', )" DEPENDS_ON_OR_EMPTY R"()
 WHERE j.id = $row)"},
                                {{"row", INT4OID}},
                                SPI_OK_UPDATE};
