@@ -201,6 +201,17 @@ class Worker:
         self.scope = anyio.CancelScope()
         self.done = anyio.Event()
         self.error: BaseException | None = None
+        # What the worker loop saw each time it looked whether its queue is paused (process_job in
+        # asyncmq/workers.py asks before every dequeue); the wrapper only records the answers.
+        self.paused_answers: list[bool] = []
+        look = self.backend.is_queue_paused
+
+        async def recorded(queue_name: str) -> bool:
+            answer = await look(queue_name)
+            self.paused_answers.append(answer)
+            return answer
+
+        self.backend.is_queue_paused = recorded
 
     async def __aenter__(self) -> "Worker":
         self.h.workers.append(self)
