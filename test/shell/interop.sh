@@ -25,11 +25,19 @@ if ! found=$(cd / && PYTHONPATH=$pythonpath "$python" -P -c \
 fi
 echo "# AsyncMQ $found, $("$python" --version)"
 
-for program in sql_to_asyncmq asyncmq_to_sql; do
+# One database made the way a user makes it, copied for each program.
+createdb interop_template &&
+    q -d interop_template -c "SET asyncmq.layout = '0.9'" -c "CREATE EXTENSION asyncmq" -c "SELECT asyncmq_install()" \
+        >/dev/null
+expect_eq "interop: asyncmq_install() made the tables of layout 0.9, as AsyncMQ 0.9.1 uses them" \
+    "jobs|{}
+repeatables|{}
+cancelled_jobs|{}
+workers_heartbeat|{}
+paused_queues|{}" "$(q -d interop_template -c "SET asyncmq.layout = '0.9'" -c "SELECT kind, problems FROM asyncmq_tables()")"
+for program in sql_to_asyncmq asyncmq_to_sql twins control stalled; do
     db=interop_$program
-    createdb "$db" &&
-        q -c "ALTER DATABASE $db SET asyncmq.layout = '0.9'" &&
-        q -d "$db" -c "CREATE EXTENSION asyncmq" -c "SELECT asyncmq_install()" >/dev/null || {
+    createdb -T interop_template "$db" && q -c "ALTER DATABASE $db SET asyncmq.layout = '0.9'" || {
         echo "not ok - $program: its database could not be made"
         continue
     }
@@ -39,5 +47,4 @@ for program in sql_to_asyncmq asyncmq_to_sql; do
     if [ $code -ne 0 ] && ! grep -q '^not ok - ' <<<"$out"; then
         echo "not ok - $program exited with code $code$([ $code -eq 124 ] && echo ' (timed out)')"
     fi
-    dropdb "$db"
 done
