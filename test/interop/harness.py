@@ -64,11 +64,10 @@ ERROR_KEYS = {"last_error", "error_traceback"}
 def diff(expected, actual, path="data"):
     """Every difference between two JSON values, one line each; [] when they agree."""
     key = path.rsplit(".", 1)[-1]
-    if key in EPOCH_KEYS and (expected is not None or actual is not None):
-        return [f"{path}: expected epoch seconds as a float near now, got {json.dumps(v)}"
-                for v in (expected, actual)
-                if not isinstance(v, float) or abs(v - time.time()) > 86400]
-    if key in ERROR_KEYS and (expected is not None or actual is not None):
+    if key in EPOCH_KEYS | ERROR_KEYS and expected is not None and actual is not None:
+        if key in EPOCH_KEYS:
+            return [f"{path}: expected epoch seconds as a float near now, got {json.dumps(v)}"
+                    for v in (expected, actual) if not isinstance(v, float) or abs(v - time.time()) > 86400]
         return [f"{path}: expected error text, got {json.dumps(v)}" for v in (expected, actual) if not isinstance(v, str)]
     if isinstance(expected, dict) and isinstance(actual, dict):
         out = []

@@ -3,14 +3,15 @@
 # Queue, PostgresBackend and worker loop on tables made by asyncmq_install() with layout 0.9, in
 # a database of its own, and prints its checks as TAP lines.
 #
-# AsyncMQ comes from ASYNCMQ_PYTHONPATH, by default ../shared/vendor/python (AsyncMQ 0.9.1 and its
+# AsyncMQ comes from ASYNCMQ_PYTHONPATH; unset, from ../shared/vendor/python (AsyncMQ 0.9.1 and its
 # pure-Python dependencies) when that exists, else from wherever the interpreter finds it (pip
 # install asyncmq==0.9.1). The interpreter is ASYNCMQ_PYTHON, by default Debian's /usr/bin/python3.
 [ -z "${IN_CLUSTER:-}" ] && exec env IN_CLUSTER=1 "$(dirname "$0")/../helpers/with-cluster" bash "$0"
 cd "$(dirname "$0")/../.." && . test/shell/lib.sh
 python=${ASYNCMQ_PYTHON:-/usr/bin/python3}
+# Set, even empty, ASYNCMQ_PYTHONPATH is used as it is: empty means only what the interpreter finds.
 pythonpath=${ASYNCMQ_PYTHONPATH-}
-if [ -z "$pythonpath" ] && [ -d ../shared/vendor/python ]; then
+if [ -z "${ASYNCMQ_PYTHONPATH+set}" ] && [ -d ../shared/vendor/python ]; then
     pythonpath=$(cd ../shared/vendor/python && pwd)
 fi
 export PYTHONDONTWRITEBYTECODE=1 # the vendored folder is read-only in CI
