@@ -145,5 +145,13 @@ async def repeatables(h, backend):
     h.eq("control: AsyncMQ 0.9.1's own scheduler fails on a repeatable stored in the table, as the README says",
          "'str' object has no attribute 'items'", outcome)
 
+    # A definition given to the worker itself does not go through the table, and fires.
+    local = {"task_id": TASK, "every": 0.2, "args": ["in-process"]}
+    async with h.worker("repeatables-in-process", repeatables=[local]):
+        async def fired():
+            return await h.val("SELECT count(*) FROM asyncmq_jobs WHERE queue_name = 'repeatables-in-process' "
+                               "AND status = 'completed'") >= 2
+        h.ok("control: a repeatable given to run_worker itself fires, its jobs completed", await h.poll(fired))
+
 
 run(main)

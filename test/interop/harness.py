@@ -168,18 +168,22 @@ class Harness:
     async def sessions(self, application_name: str) -> int:
         return await self.val("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1", application_name)
 
-    async def terminate_sessions(self, application_name: str) -> int:
-        """Ends the sessions a stopped worker left behind, and waits until they are gone."""
-        n = await self.val("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                           "WHERE application_name = $1 AND pid <> pg_backend_pid()", application_name)
+    async def terminate_sessions(self, application_name: str) -> tuple[int, int]:
+        """Ends the sessions a stopped worker left behind, and waits until they are gone; returns
+        how many there were and how many of them held an advisory lock."""
+        n, locked = await self.sql.fetchrow(
+            "SELECT count(pg_terminate_backend(a.pid)), count(*) FILTER (WHERE EXISTS ("
+            "  SELECT 1 FROM pg_locks AS l WHERE l.pid = a.pid AND l.locktype = 'advisory' AND l.granted)) "
+            "FROM pg_stat_activity AS a WHERE a.application_name = $1 AND a.pid <> pg_backend_pid()",
+            application_name)
         await self.poll(lambda: self._no_sessions(application_name), timeout=5)
-        return n
+        return n, locked
 
     async def _no_sessions(self, application_name: str) -> bool:
         return await self.sessions(application_name) == 0
 
-    def worker(self, queue: str, concurrency: int = 3) -> "Worker":
-        return Worker(self, queue, concurrency)
+    def worker(self, queue: str, concurrency: int = 3, repeatables: list | None = None) -> "Worker":
+        return Worker(self, queue, concurrency, repeatables)
 
     def worker_process(self, queue: str, block: bool) -> "WorkerProcess":
         return WorkerProcess(self, queue, block)
@@ -193,8 +197,8 @@ class Worker:
     """AsyncMQ's worker loop, asyncmq.runners.run_worker (what `asyncmq worker start` runs), on
     one queue in this process, with a PostgresBackend of its own."""
 
-    def __init__(self, h: Harness, queue: str, concurrency: int) -> None:
-        self.h, self.queue, self.concurrency = h, queue, concurrency
+    def __init__(self, h: Harness, queue: str, concurrency: int, repeatables: list | None) -> None:
+        self.h, self.queue, self.concurrency, self.repeatables = h, queue, concurrency, repeatables
         self.app = h.name(queue)
         self.backend = h.backend(self.app)
         self.scope = anyio.CancelScope()
@@ -223,7 +227,8 @@ class Worker:
     async def _run(self) -> None:
         with self.scope:
             try:
-                await run_worker(self.queue, backend=self.backend, concurrency=self.concurrency)
+                await run_worker(self.queue, backend=self.backend, concurrency=self.concurrency,
+                                 repeatables=self.repeatables)
             except Exception as e:  # the worker loop ends only when cancelled
                 self.error = e
         self.done.set()
@@ -245,9 +250,10 @@ class Worker:
             for pool in (self.backend.pool, self.backend.store.pool):
                 if pool is not None:
                     pool.terminate()
-        n = await self.h.terminate_sessions(self.app)
+        n, locked = await self.h.terminate_sessions(self.app)
         if n:
-            print(f"# {self.app}: terminated {n} session(s) the stopped worker left", flush=True)
+            print(f"# {self.app}: terminated {n} session(s) the stopped worker left, {locked} holding an advisory lock",
+                  flush=True)
         if self.error is not None:
             self.h.ok(f"worker {self.app} ran without an error", False,
                       "".join(traceback.format_exception(self.error)))
