@@ -121,7 +121,7 @@ Repeatable normalise_repeatable(const Call &call, FunctionCallInfo fcinfo, int i
     } else {
         if (strcmp(cron_type, "string") != 0)
             ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("cron must be a string")));
-        r.next_run = cron_after(cron, now);
+        r.next_run = (double)cron_after(cron, (int64)std::floor(now)); // croniter floors the start
     }
     r.def = datumCopy(r.def, false, -1); // survives SPI_freetuptable of later statements
     return r;
