@@ -115,8 +115,8 @@ def choice(expr):
     if any(ord(c) > 127 for c in expr):
         return "not ASCII"
     fields = expr.lower().split()
-    if any(re.match(r"^(h|r)(\(\d+-\d+\))?(/\d+)?$", f) for f in fields):
-        return "R or H"
+    if any(re.match(r"^r(\(\d+-\d+\))?(/\d+)?$", f) for f in fields):
+        return "R"
     if len(fields) in (5, 6):
         for it in fields[4].split(","):
             m = re.match(r"^(\w+)#(\d+)", it)
