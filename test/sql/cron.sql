@@ -89,6 +89,10 @@ FROM (VALUES
   ('0 */99999999999999999999 * * *', '2026-01-01 00:00:00+00'),
   (E'0\t12\n* * *', '2026-01-01 00:00:00+00')
 ) AS t(c, a);
+-- README's examples of the syntax beyond five plain fields.
+SELECT asyncmq_cron_next('@weekly', '2026-11-25 12:45:54+00') AT TIME ZONE 'UTC' AS weekly,
+       asyncmq_cron_next('0 9 L * *', '2026-11-25 12:45:54+00') AT TIME ZONE 'UTC' AS last_day_at_nine,
+       asyncmq_cron_next('0 9 * * MON#1', '2026-11-25 12:45:54+00') AT TIME ZONE 'UTC' AS first_monday_at_nine;
 -- The session's time zone changes how the answer prints, not when it is.
 SET TimeZone = 'Asia/Tokyo';
 SELECT asyncmq_cron_next('0 9 * * *', '2026-11-25 12:00:00+00') AS tokyo,
