@@ -107,7 +107,7 @@ Repeatable normalise_repeatable(const Call &call, FunctionCallInfo fcinfo, int i
                         errdetail("A repeatable runs the task that task_id (or task) names, a string.")));
     if ((every_type == nullptr) == (cron_type == nullptr))
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("job_def must have either every or cron"),
-                        errdetail("every is the interval in seconds; cron is a five-field cron expression."),
+                        errdetail("every is the interval in seconds; cron is a cron expression, as croniter reads it."),
                         errhint("Give exactly one of them.")));
     double now = epoch_now();
     if (every_type != nullptr) {
