@@ -128,7 +128,7 @@ struct FieldParser {
         return fail(what);
     }
     bool fail_value(const char *b, const char *e) {
-        if (e - b == 1 && *b == '*')
+        if (equals(b, e, "*")) // where a range starts (*-5)
             return fail("has an unexpected \"-\".");
         if (field == dom_f && equals(b, e, "l"))
             return fail("has L where a range starts: L stands alone or ends a range (20-L).");
@@ -183,6 +183,8 @@ struct FieldParser {
         bool high_zero = equals(hb, he, "0");
         if (field == dom_f && equals(hb, he, "l"))
             high = 31;
+        else if (equals(hb, he, "*"))
+            return fail("has a range that ends in *.");
         else if (read_value(field, hb, he, &high) != Value::number)
             return fail_value(hb, he);
         else if (field == dow_f && high == 0 && !all_digits(hb, he))
