@@ -50,10 +50,11 @@ under() {
     # /proc/self/environ, which the postmaster has overwritten with its process title by then.
     # The reports go to the server's stderr: with both runtimes loaded, log_path sends each
     # one's reports to the other's file or to stderr. detect_leaks=0: postgres frees little at
-    # exit, by design; halt_on_error=0 with -fsanitize-recover: every finding, not only the first.
+    # exit, by design; halt_on_error=0 with -fsanitize-recover: every finding, not only the first;
+    # detect_stack_use_after_return: a pointer to a stack array used after its function returned.
     cat >"$work/$name.env" <<EOF
 LD_PRELOAD = '$libasan:$work/asan_init_first.so:$libubsan'
-ASAN_OPTIONS = 'detect_leaks=0:halt_on_error=0:abort_on_error=0:external_symbolizer_path=$symbolizer'
+ASAN_OPTIONS = 'detect_leaks=0:detect_stack_use_after_return=1:strict_string_checks=1:check_initialization_order=1:halt_on_error=0:abort_on_error=0:external_symbolizer_path=$symbolizer'
 UBSAN_OPTIONS = 'print_stacktrace=1:halt_on_error=0:external_symbolizer_path=$symbolizer'
 EOF
     (cd "$work/src" && ASYNCMQ_DESTDIR=$work/install ASYNCMQ_SERVER_ENVIRONMENT=$work/$name.env \
