@@ -1,7 +1,6 @@
 // See deduplication.hpp.
 #include "deduplication.hpp"
 
-#include "advisory.hpp"
 #include "clock.hpp"
 #include "python_numbers.hpp"
 
@@ -126,7 +125,6 @@ Datum dedup_object(const NewJob &job, double now) {
 }
 
 char *dedup_owner(const Call &call, const char *queue, const NewJob &job, MemoryContext out) {
-    advisory_xact_lock(psprintf("asyncmq:%s:dedup:%s", queue, job.dedup_id));
     Datum look[3] = {CStringGetTextDatum(queue), CStringGetTextDatum(job.dedup_id), Float8GetDatum(epoch_now())};
     if (run(call, owner, look) == 0)
         return nullptr;

@@ -17,8 +17,8 @@ void read_dedup(const Call &call, Datum option, const char *where, NewJob *job);
 Datum dedup_object(const NewJob &job, double now);
 
 // The id of the job that owns the job's deduplication window, or nullptr (copied into out).
-// Takes the lock AsyncMQ's Queue.add holds while it looks the owner up (a session lock there):
-// of two adds at once, the second waits and then finds the first's job.
+// The caller holds the job's add locks (lock_adds): of two adds at once, the second waits and
+// then finds the first's job.
 char *dedup_owner(const Call &call, const char *queue, const NewJob &job, MemoryContext out);
 
 } // namespace asyncmq
