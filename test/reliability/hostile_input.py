@@ -39,19 +39,16 @@ TEXT = [
     ("double quote", lit('"')),
     ("backslash", lit("\\")),
     ("injection", lit("'; DROP TABLE x; --")),
-    ("quoted injection", lit('x"; DROP TABLE x; --')),
-    ("statement placeholder", lit("{jobs}")),
-    ("parameter", lit("$1 $queue")),
+    ("statement placeholders", lit("{jobs} $1 $queue")),
     ("format", lit("%s%n%x%%")),
     ("colon", lit("a:b")),
     ("digits", lit("12345")),
     ("control", lit("\t\n\r\x01\x7f")),
-    ("right-to-left override", lit("\u202eevil")),
-    ("combining marks", lit("e\u0301\u0301\u0301\u0301")),
-    ("elephants", lit("\U0001f418" * 3)),
-    ("byte order mark", lit("\ufeff")),
-    ("highest code point", lit("\U0010ffff")),
+    ("unusual Unicode", lit("\u202eevil e\u0301\u0301\u0301 \U0001f418 \ufeff \U0010ffff")),
     ("200 multibyte", "repeat('żółć🐘', 200)"),
+]
+# Cron text, for the arguments named cron.
+CRON = [
     ("cron seven fields", lit("* * * * * * *")),
     ("cron out of range", lit("99 99 99 99 99")),
     ("cron never (31 Feb)", lit("0 0 31 2 *")),
@@ -74,6 +71,11 @@ JSONB = [
     ("nested arrays 2000 deep", "repeat('[', 2000) || repeat(']', 2000)"),
     ("nested objects 2000 deep", "repeat('{\"a\": ', 2000) || '1' || repeat('}', 2000)"),
     ("10 MB string", f"to_jsonb(repeat('x', {MB10}))"),
+    ("payload wrong types", "'{\"id\": 1, \"status\": [], \"created_at\": \"NaN\", \"ttl\": \"x\"}'"),
+    ("payload huge times", "'{\"ttl\": 1e400, \"created_at\": -1e400}'"),
+]
+# Jobs of the wrong types, for the arguments named jobs; deduplication options; job definitions.
+JOBS = [
     ("task a number", "'[{\"task\": 1}]'"),
     ("job_id a number", "'[{\"task\": \"t\", \"job_id\": 5}]'"),
     ("priority huge", "'[{\"task\": \"t\", \"priority\": 1e400}]'"),
@@ -81,15 +83,19 @@ JSONB = [
     ("delay negative", "'[{\"task\": \"t\", \"delay\": -1e308}]'"),
     ("depends_on mixed", "'[{\"task\": \"t\", \"depends_on\": [1, null, {}]}]'"),
     ("deduplication id an object", "'[{\"task\": \"t\", \"deduplication\": {\"id\": {\"x\": 1}}}]'"),
+]
+DEDUPLICATION = [
     ("deduplication ttl huge", "'{\"id\": \"d\", \"ttl\": 1e400}'"),
-    ("payload wrong types", "'{\"id\": 1, \"status\": [], \"created_at\": \"NaN\", \"ttl\": \"x\"}'"),
-    ("payload huge times", "'{\"ttl\": 1e400, \"created_at\": -1e400}'"),
+    ("deduplication id empty", "'{\"id\": \"\", \"extend\": \"yes\"}'"),
+]
+JOB_DEF = [
     ("job_def never", "'{\"task\": \"t\", \"cron\": \"0 0 31 2 *\"}'"),
     ("job_def every negative", "'{\"task\": \"t\", \"every\": -1}'"),
     ("job_def every huge", "'{\"task\": \"t\", \"every\": 1e400}'"),
     ("job_def injection", "'{\"task\": \"t\", \"cron\": \"''; DROP TABLE x; --\"}'"),
     ("job_def both", "'{\"task\": \"t\", \"task_id\": \"u\", \"every\": 1, \"cron\": \"* * * * *\"}'"),
 ]
+BY_NAME = {"cron": CRON, "jobs": JOBS, "deduplication": DEDUPLICATION, "job_def": JOB_DEF}
 INT4 = [("0", "0"), ("-1", "-1"), ("max", "2147483647"), ("min", "(-2147483648)")]
 FLOAT8 = [
     ("0", "0"), ("-1", "(-1)"), ("1e308", "1e308"), ("-1e308", "(-1e308)"), ("NaN", "'NaN'"),
@@ -142,9 +148,8 @@ SETTING_VALUES = [
     ("the canary", lit("hostile_canary")), ("the canary qualified", lit("public.hostile_canary")),
     ("another extension table", lit("asyncmq_jobs")), ("200 multibyte", "repeat('ż', 200)"),
     ("elephants", lit("\U0001f418" * 20)), ("right-to-left override", lit("\u202ejobs")),
-    ("on", lit("on")), ("yes", lit("yes")), ("minus one", lit("-1")), ("layout 0.1", lit("0.1")),
-    ("layout 999.999", lit("999.999")), ("layout latest", lit("latest")), ("layout 0.x", lit("0.x")),
-    ("NaN", lit("NaN")),
+    ("on", lit("on")), ("minus one", lit("-1")), ("layout 0.1", lit("0.1")), ("layout 999.999", lit("999.999")),
+    ("layout 0.x", lit("0.x")),
 ]
 # At connection start (the startup packet holds at most 10000 bytes; no NUL).
 STARTUP_VALUES = ["", "'", "\\", "jobs; DROP TABLE x; --", "a.b.c", "pg_catalog.pg_class", "hostile_canary",
@@ -152,7 +157,6 @@ STARTUP_VALUES = ["", "'", "\\", "jobs; DROP TABLE x; --", "a.b.c", "pg_catalog.
 # What each setting is read by, after it is set.
 AFTER_SETTING = [
     "SELECT count(*) FROM asyncmq_install() AS r",
-    "SELECT count(*) FROM asyncmq_tables() AS r",
     "SELECT count(*) FROM asyncmq_enqueue('q', 'app.tasks.t', job_id => 'hostile') AS r",
     "SELECT count(*) FROM asyncmq_install(drop => true) AS r",
 ]
@@ -265,7 +269,7 @@ async def functions(run):
 
         await run.call(f"{f['name']}(base)", sql(base))
         for i, (n, t) in enumerate(zip(names, types)):
-            for label, value in [("NULL", "NULL")] + HOSTILE[t]:
+            for label, value in [("NULL", "NULL")] + HOSTILE[t] + BY_NAME.get(n, []):
                 args = list(base)
                 args[i] = value
                 await run.call(f"{f['name']}({n or i + 1} = {label})", sql(args))
@@ -298,7 +302,7 @@ async def settings(run):
                 run.failures.append(f"{label}: {type(e).__name__}: {e}")
                 continue
             run.conn = conn
-            for after in AFTER_SETTING[:1] + AFTER_SETTING[2:3]:
+            for after in AFTER_SETTING[:2]:
                 await run.call(f"{label}; {after}", after)
             await run.conn.close()
     await run.connect()
