@@ -95,7 +95,13 @@ JOB_DEF = [
     ("job_def injection", "'{\"task\": \"t\", \"cron\": \"''; DROP TABLE x; --\"}'"),
     ("job_def both", "'{\"task\": \"t\", \"task_id\": \"u\", \"every\": 1, \"cron\": \"* * * * *\"}'"),
 ]
-BY_NAME = {"cron": CRON, "jobs": JOBS, "deduplication": DEDUPLICATION, "job_def": JOB_DEF}
+# The hand-written rows, for the arguments that name a job.
+BAD_ROWS = [("the row with no status", "'seed-null'"), ("the row with times that are not numbers", "'seed-bad-times'"),
+            ("the row whose payload is an array", "'seed-not-object'"),
+            ("the row with numbers beyond a double", "'seed-huge-numbers'")]
+BY_NAME = {"cron": CRON, "jobs": JOBS, "deduplication": DEDUPLICATION, "job_def": JOB_DEF, "job_id": BAD_ROWS,
+           "parent_id": BAD_ROWS, "job_ids": [("the hand-written rows",
+                                   "ARRAY['seed-null', 'seed-bad-times', 'seed-not-object', 'seed-huge-numbers']")]}
 INT4 = [("0", "0"), ("-1", "-1"), ("max", "2147483647"), ("min", "(-2147483648)")]
 FLOAT8 = [
     ("0", "0"), ("-1", "(-1)"), ("1e308", "1e308"), ("-1e308", "(-1e308)"), ("NaN", "'NaN'"),
@@ -175,11 +181,16 @@ SELECT asyncmq_cancel('q', 'seed-cancelled');
 SELECT asyncmq_upsert_repeatable('q', '{"task": "t", "every": 60}');
 SELECT asyncmq_register_worker('w1', 'q', 2);
 SELECT asyncmq_pause_queue('paused');
--- Rows that a hand (or another program) wrote: no status, times that are not numbers.
+-- Rows that a hand (or another program) wrote: no status, times that are not numbers, a payload
+-- that is not an object, numbers beyond a double.
 INSERT INTO asyncmq_jobs (queue_name, job_id, data, status)
 VALUES ('q', 'seed-null', '{"id": "seed-null", "status": null}', NULL),
        ('q', 'seed-bad-times', '{"id": "seed-bad-times", "status": "active", "active_since": "x", "delay_until": "y"}',
-        'active');
+        'active'),
+       ('q', 'seed-not-object', '["active"]', 'active'),
+       ('q', 'seed-huge-numbers', '{"id": "seed-huge-numbers", "status": "active", "retries": 1e400, "max_retries": -1e400,
+         "backoff": 1e400, "priority": 1e400, "ttl": 1e400, "created_at": -1e400, "heartbeat": 1e400,
+         "depends_on": "x", "result": {"a": [1, {"b": null}]}}', 'active');
 CREATE FUNCTION hostile_checksum() RETURNS text LANGUAGE sql AS $$
   SELECT md5(concat_ws('|',
     (SELECT string_agg(c.relname || ':' || c.relkind::text, ',' ORDER BY c.relname) FROM pg_class AS c
