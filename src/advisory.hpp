@@ -6,7 +6,12 @@
 
 namespace asyncmq {
 
-// Waits for and holds the named lock until the transaction ends.
+// The key of a named lock: hashtext(name), as AsyncMQ's pg_advisory_lock(hashtext($1)).
+int64 advisory_key(const char *name);
+
+// Waits for and holds the lock until the transaction ends; shared holders do not exclude each
+// other. Taking a lock the transaction holds already costs no room in the lock table.
+void advisory_xact_lock(int64 key, bool shared = false);
 void advisory_xact_lock(const char *name);
 
 } // namespace asyncmq

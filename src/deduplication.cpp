@@ -1,7 +1,6 @@
 // See deduplication.hpp.
 #include "deduplication.hpp"
 
-#include "advisory.hpp"
 #include "clock.hpp"
 #include "python_numbers.hpp"
 
@@ -170,10 +169,6 @@ Datum dedup_object(const NewJob &job, double now) {
                      job.dedup_extend ? "true" : "false", job.dedup_replace ? "true" : "false",
                      job.has_delay ? numeric_text(int_or_float_number(job.delay)) : "null", mode, expires_at);
     return DirectFunctionCall1(jsonb_in, CStringGetDatum(json.data));
-}
-
-void lock_dedup(const char *queue, const NewJob &job) {
-    advisory_xact_lock(psprintf("asyncmq:%s:dedup:%s", queue, job.dedup_id));
 }
 
 char *settle_dedup(const Call &call, const char *queue, NewJob *job, MemoryContext out) {

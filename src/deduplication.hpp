@@ -19,12 +19,7 @@ void read_dedup(const Call &call, Datum option, const char *where, NewJob *job);
 // throttle (a ttl) or simple.
 Datum dedup_object(const NewJob &job, double now);
 
-// Takes the lock AsyncMQ's Queue.add holds while it looks the owner up (a session lock there),
-// hashtext('asyncmq:<queue>:dedup:<id>'): of two adds of one id at once, the second waits and
-// then finds the first's job.
-void lock_dedup(const char *queue, const NewJob &job);
-
-// Settles an add with deduplication under that lock, as Queue.add does once the job id is known
+// Settles an add with deduplication under the job's add locks (lock_adds), as Queue.add does once the job id is known
 // to be free. No owner: returns nullptr, and the job is to be stored. An add with replace and a
 // delayed owner: deletes the owner's row and its cancellation marker, sets the expires_at the
 // new job inherits (with a ttl and no extend), and returns nullptr. Otherwise returns the

@@ -6,7 +6,11 @@
 #include "deduplication.hpp"
 #include "wakeups.hpp"
 
+#include <algorithm>
+
 extern "C" {
+#include "storage/lock.h"
+
 PG_FUNCTION_INFO_V1(asyncmq_enqueue);
 }
 
@@ -116,6 +120,30 @@ Oid element_type(int value) {
 
 } // namespace
 
+void lock_adds(const char *queue, const NewJob *jobs, int n) {
+    int64 *keys = (int64 *)palloc(sizeof(int64) * 2 * (n > 0 ? n : 1));
+    int nkeys = 0;
+    for (int i = 0; i < n; i++) {
+        if (jobs[i].job_id != nullptr)
+            keys[nkeys++] = advisory_key(psprintf("asyncmq:%s:job-id:%s", queue, jobs[i].job_id));
+        if (jobs[i].dedup_id != nullptr)
+            keys[nkeys++] = advisory_key(psprintf("asyncmq:%s:dedup:%s", queue, jobs[i].dedup_id));
+    }
+    if (nkeys == 0)
+        return;
+    std::sort(keys, keys + nkeys);
+    nkeys = (int)(std::unique(keys, keys + nkeys) - keys);
+    int64 adds = advisory_key(psprintf("asyncmq:%s:adds", queue));
+    // Half the lock table's room for one transaction; the rest is for the relations it opens.
+    if (nkeys > max_locks_per_xact / 2) {
+        advisory_xact_lock(adds);
+        return;
+    }
+    advisory_xact_lock(adds, true);
+    for (int k = 0; k < nkeys; k++)
+        advisory_xact_lock(keys[k]);
+}
+
 Datum *insert_plain_jobs(const Call &call, const char *queue, const NewJob *jobs, int n) {
     // insert_plain's parameters after the queue: the payload values from job_id to repeat_every,
     // without depends_on.
@@ -159,15 +187,10 @@ Datum *insert_plain_jobs(const Call &call, const char *queue, const NewJob *jobs
 }
 
 char *enqueue_one(const Call &call, const char *queue, const NewJob &add, MemoryContext out) {
-    // Queue.add (asyncmq/queues.py): under the deduplication lock, an existing job id first, then
-    // the window's owner. The job id's lock is the one AsyncMQ's Queue.add holds without
-    // deduplication (a session lock there); it is taken second, so every add takes the two in one
-    // order.
+    // Queue.add (asyncmq/queues.py), under the add locks: an existing job id first, then the
+    // window's owner.
     NewJob job = add;
-    if (job.dedup_id != nullptr)
-        lock_dedup(queue, job);
     if (job.job_id != nullptr) {
-        advisory_xact_lock(psprintf("asyncmq:%s:job-id:%s", queue, job.job_id));
         Datum look[2] = {CStringGetTextDatum(queue), CStringGetTextDatum(job.job_id)};
         if (run(call, job_exists, look) > 0)
             return MemoryContextStrdup(out, job.job_id);
@@ -227,6 +250,7 @@ extern "C" Datum asyncmq_enqueue(PG_FUNCTION_ARGS) {
     begin_call(&call);
     if (!PG_ARGISNULL(11))
         read_dedup(call, PG_GETARG_DATUM(11), "", &job);
+    lock_adds(queue, &job, 1);
     char *id = enqueue_one(call, queue, job, caller);
     end_call(&call);
     PG_RETURN_TEXT_P(cstring_to_text(id));

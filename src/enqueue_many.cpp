@@ -171,6 +171,8 @@ extern "C" Datum asyncmq_enqueue_many(PG_FUNCTION_ARGS) {
         read_item(call, rows, i, &parsed[i]);
         plain &= is_plain(parsed[i]);
     }
+    if (!plain)
+        lock_adds(queue, parsed, (int)n);
     Datum *ids = plain ? insert_plain_jobs(call, queue, parsed, (int)n) : nullptr;
     for (uint64 i = 0; i < n; i++) {
         Datum id = plain ? ids[i] : CStringGetTextDatum(enqueue_one(call, queue, parsed[i], caller));

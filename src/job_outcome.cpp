@@ -148,6 +148,15 @@ DELETE FROM {jobs} AS j WHERE j.queue_name = $queue AND j.job_id = $job_id
                             {{"queue", TEXTOID}, {"job_id", TEXTOID}},
                             SPI_OK_DELETE};
 
+// Job.next_retry_delay (asyncmq/jobs.py): backoff ** retries, or the backoff itself when the
+// power overflows (Python raises OverflowError there and AsyncMQ falls back to the backoff).
+double retry_delay(const LockedJob &job, int32 retries) {
+    if (!job.has_backoff)
+        return 0.0;
+    double delay = std::pow(job.backoff, retries);
+    return std::isfinite(delay) ? delay : job.backoff;
+}
+
 bool complete_one(const Call &call, const char *queue, const char *job_id, Datum result, bool result_null) {
     Datum ids = one_text_array(job_id);
     // An active job without a marker, the worker's usual case: one statement, no separate lock.
@@ -217,7 +226,7 @@ extern "C" Datum asyncmq_fail(PG_FUNCTION_ARGS) {
                          PG_ARGISNULL(2) ? (Datum)0 : PG_GETARG_DATUM(2), (Datum)0};
         char nulls[5] = {' ', ' ', ' ', PG_ARGISNULL(2) ? 'n' : ' ', failed ? 'n' : ' '};
         if (!failed)
-            args[4] = float_number(epoch_now() + (job.has_backoff ? std::pow(job.backoff, retries) : 0.0));
+            args[4] = float_number(epoch_now() + retry_delay(job, retries));
         run(jc.call, fail_stmt, args, nulls);
     }
     end_call(&jc.call);
