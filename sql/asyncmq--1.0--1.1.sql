@@ -50,6 +50,14 @@ AS 'MODULE_PATHNAME', 'asyncmq_unregister';
 COMMENT ON FUNCTION asyncmq_unregister() IS
 'remove the tables the asyncmq.* settings name from the registry; false when they were not registered';
 
+CREATE FUNCTION asyncmq_tick(OUT promoted bigint, OUT fired bigint, OUT recovered bigint, OUT cleaned bigint)
+RETURNS record
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_tick';
+
+COMMENT ON FUNCTION asyncmq_tick() IS
+'one pass of the scheduler''s tasks on the tables in force, in this transaction: jobs promoted, repeatables fired, stalled jobs recovered, rows cleaned';
+
 -- Tables made under 1.0: the set the asyncmq.* settings in force name (search_path is the
 -- extension's schema here), when every table of it exists, registered as the jobs table's owner.
 INSERT INTO asyncmq_registry (jobs_table, repeatables_table, cancelled_jobs_table, workers_heartbeat_table,

@@ -381,3 +381,11 @@ AS 'MODULE_PATHNAME', 'asyncmq_unregister';
 
 COMMENT ON FUNCTION asyncmq_unregister() IS
 'remove the tables the asyncmq.* settings name from the registry; false when they were not registered';
+
+CREATE FUNCTION asyncmq_tick(OUT promoted bigint, OUT fired bigint, OUT recovered bigint, OUT cleaned bigint)
+RETURNS record
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_tick';
+
+COMMENT ON FUNCTION asyncmq_tick() IS
+'one pass of the scheduler''s tasks on the tables in force, in this transaction: jobs promoted, repeatables fired, stalled jobs recovered, rows cleaned';
