@@ -58,6 +58,18 @@ AS 'MODULE_PATHNAME', 'asyncmq_tick';
 COMMENT ON FUNCTION asyncmq_tick() IS
 'one pass of the scheduler''s tasks on the tables in force, in this transaction: jobs promoted, repeatables fired, stalled jobs recovered, rows cleaned';
 
+CREATE FUNCTION asyncmq_scheduler_status(OUT database_name text, OUT pid integer, OUT state text,
+                                         OUT started timestamp with time zone, OUT last_tick timestamp with time zone,
+                                         OUT ticks bigint, OUT promoted bigint, OUT fired bigint, OUT recovered bigint,
+                                         OUT cleaned bigint, OUT last_error text,
+                                         OUT last_error_at timestamp with time zone)
+RETURNS SETOF record
+LANGUAGE C VOLATILE PARALLEL SAFE SECURITY INVOKER
+AS 'MODULE_PATHNAME', 'asyncmq_scheduler_status';
+
+COMMENT ON FUNCTION asyncmq_scheduler_status() IS
+'each scheduler the launcher runs (shared_preload_libraries = ''asyncmq''): its database, pid, what it is doing, last tick, counts and last error';
+
 -- Tables made under 1.0: the set the asyncmq.* settings in force name (search_path is the
 -- extension's schema here), when every table of it exists, registered as the jobs table's owner.
 INSERT INTO asyncmq_registry (jobs_table, repeatables_table, cancelled_jobs_table, workers_heartbeat_table,

@@ -1,6 +1,8 @@
 // See registry.hpp; also asyncmq_register() and asyncmq_unregister().
 #include "registry.hpp"
 
+#include "scheduler_state.hpp"
+
 #include "spi.hpp"
 
 extern "C" {
@@ -123,6 +125,7 @@ void registry_record(const Tables &t) {
                       registry),
              7, values, SPI_OK_INSERT);
     spi_finish(SearchPath::catalog_only);
+    wake_scheduler_at_commit(); // a set to serve from now
 }
 
 bool registry_forget(const Tables &t) {
