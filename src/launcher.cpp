@@ -203,8 +203,9 @@ extern "C" void asyncmq_launcher_main(Datum) {
         }
         launch(complain);
         complain = false;
-        // Woken by a reload, a scheduler starting or stopping (bgw_notify_pid), a DROP DATABASE.
-        (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 1000, PG_WAIT_EXTENSION);
+        // Woken by a reload, a scheduler starting or stopping (bgw_notify_pid), a DROP DATABASE; every
+        // five seconds it also looks for databases of the list made since.
+        (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 5000, PG_WAIT_EXTENSION);
         ResetLatch(MyLatch);
     }
 }
