@@ -331,7 +331,7 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE STRICT SECURITY INVOKER
 AS 'MODULE_PATHNAME', 'asyncmq_cron_next';
 
 COMMENT ON FUNCTION asyncmq_cron_next(text, timestamp with time zone) IS
-'the first minute after `after` that a five-field cron expression matches, in UTC, as the repeatables compute next_run';
+'the next time after `after` that a cron expression matches as croniter reads it, in UTC, as the repeatables compute next_run';
 
 -- The scheduler (README.md, Scheduler)
 --

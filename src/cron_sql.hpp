@@ -5,8 +5,9 @@
 
 namespace asyncmq {
 
-// The next minute after `after` (epoch seconds) that the cron expression matches; ERROR 22023
-// when the expression is invalid or matches no time.
-double cron_after(const char *cron, double after);
+// The first time after `after` (whole epoch seconds) that the cron expression matches, in whole
+// epoch seconds; ERROR 22023 when the expression is invalid or matches no time, 22008 when that
+// time is past the last one PostgreSQL can hold.
+int64 cron_after(const char *cron, int64 after);
 
 } // namespace asyncmq

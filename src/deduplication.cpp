@@ -43,18 +43,65 @@ SELECT pg_catalog.jsonb_typeof($option),
                                  SPI_OK_SELECT,
                                  true};
 
-// The newest job of the queue that owns the id. A window with expires_at lasts until then, even
-// after the job finished; one without (simple mode) lasts while the job is not completed, failed
-// or expired.
-const Statement owner = {{R"(
-SELECT j.job_id FROM {jobs} AS j
-WHERE j.queue_name = $queue AND j.data->'deduplication'->>'id' = $id
+// Whether the job j owns the deduplication id $id of queue $queue at $now (epoch seconds): the
+// newest such job owns it (the lookup's order). Cancelled jobs own nothing: AsyncMQ's inspection
+// of the queue (asyncmq/backends/base.py, _inspect_all_jobs) reads every status but cancelled. A
+// window with expires_at lasts until then, even after the job finished; one without (simple
+// mode) lasts while the job is not completed, failed or expired (is_deduplication_active).
+constexpr char owns_id[] = R"(
+j.queue_name = $queue AND j.data->'deduplication'->>'id' = $id AND j.status IS DISTINCT FROM 'cancelled'
   AND CASE WHEN pg_catalog.jsonb_typeof(j.data->'deduplication'->'expires_at') = 'number'
     THEN (j.data->'deduplication'->>'expires_at')::pg_catalog.float8 > $now
-    ELSE j.status NOT IN ('completed', 'failed', 'expired') END
+    ELSE j.status NOT IN ('completed', 'failed', 'expired') END)";
+
+// Whether replace may evict the job: it is delayed and has no pending parents
+// (can_replace_deduplicated_job, which reads the payload's state; the inspection found it among
+// the delayed rows).
+constexpr char replaceable[] = R"(
+(j.status = 'delayed' AND j.data->>'status' = 'delayed'
+ AND (pg_catalog.jsonb_typeof(j.data->'depends_on') IS DISTINCT FROM 'array'
+      OR j.data->'depends_on' = '[]'::pg_catalog.jsonb)) IS TRUE)";
+
+enum OwnerColumn { own_row = 1, own_job_id, own_replaceable, own_expires_at };
+const Statement owner = {{"SELECT j.id, j.job_id, ", replaceable, R"(,
+       CASE WHEN pg_catalog.jsonb_typeof(j.data->'deduplication'->'expires_at') = 'number'
+         THEN (j.data->'deduplication'->'expires_at')::pg_catalog.text END
+FROM {jobs} AS j WHERE )",
+                          owns_id, R"(
 ORDER BY (j.data->>'created_at')::pg_catalog.float8 DESC NULLS LAST, j.id DESC LIMIT 1)"},
                          {{"queue", TEXTOID}, {"id", TEXTOID}, {"now", FLOAT8OID}},
                          SPI_OK_SELECT};
+
+// remove_job of the owner: its row and its cancellation marker, if the row still owns the id and
+// may be replaced. The row is not locked by the lookup, so that a waiting owner stays free for a
+// dequeue; a dequeue, promotion or completion that holds it makes this wait, and then the row it
+// re-reads decides. Returns the number of rows deleted.
+const Statement remove_owner = {{R"(
+WITH gone AS (DELETE FROM {jobs} AS j WHERE j.id = $row AND )",
+                                 owns_id, " AND ", replaceable, R"( RETURNING j.job_id),
+markers AS (DELETE FROM {cancelled} AS c USING gone AS g WHERE c.queue_name = $queue AND c.job_id = g.job_id)
+SELECT pg_catalog.count(*) FROM gone)"},
+                                {{"row", INT4OID}, {"queue", TEXTOID}, {"id", TEXTOID}, {"now", FLOAT8OID}},
+                                SPI_OK_SELECT};
+
+// extend: the owner's window renewed (with_updated_deduplication_window) and the payload written
+// back as the store's upsert writes it, with the status column from the payload. The row is read
+// here, under its lock, rather than as the lookup saw it. Nothing when the row no longer owns the
+// id.
+const Statement renew_owner = {{R"(
+UPDATE {jobs} AS j SET
+  data = pg_catalog.jsonb_set(j.data, '{deduplication}', (j.data->'deduplication') ||
+           pg_catalog.jsonb_build_object('ttl', $ttl, 'expires_at', $expires_at)),
+  status = j.data->>'status', updated_at = pg_catalog.now()
+WHERE j.id = $row AND )",
+                                owns_id},
+                               {{"row", INT4OID},
+                                {"queue", TEXTOID},
+                                {"id", TEXTOID},
+                                {"now", FLOAT8OID},
+                                {"ttl", NUMERICOID},
+                                {"expires_at", NUMERICOID}},
+                               SPI_OK_UPDATE};
 
 // A column's JSON type, nullptr for a JSON null or no such key.
 const char *json_type(int col) {
@@ -97,40 +144,74 @@ void read_dedup(const Call &call, Datum option, const char *where, NewJob *job) 
         const char *type = json_type(col);
         if (type != nullptr && strcmp(type, "boolean") != 0)
             ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                            errmsg("%sdeduplication %s must be a boolean", where, key)));
-        if (type != nullptr && strcmp(text_column(0, col + 1), "true") == 0)
-            ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                            errmsg("%sdeduplication with %s is not supported", where, key),
-                            errdetail("%s", col == opt_extend_type
-                                                ? "AsyncMQ's extend renews the owner's window when a duplicate is "
-                                                  "added, which the AsyncMQ 0.9.1 fixtures do not show."
-                                                : "AsyncMQ's replace and debounce modes replace a delayed owner with "
-                                                  "the new job, which the AsyncMQ 0.9.1 fixtures do not show."),
-                            errhint("Use the simple mode (an id alone) or the throttle mode (an id and a ttl).")));
+                            errmsg("%sdeduplication %s must be a boolean", where, key),
+                            errhint("Write \"%s\": true, or leave it out for false.", key)));
+        bool value = type != nullptr && strcmp(text_column(0, col + 1), "true") == 0;
+        *(col == opt_extend_type ? &job->dedup_extend : &job->dedup_replace) = value;
     }
 }
 
 Datum dedup_object(const NewJob &job, double now) {
+    // normalize_deduplication_options (asyncmq/core/deduplication.py).
+    const char *mode = job.dedup_replace   ? (job.has_delay ? "debounce" : "replace")
+                       : job.has_dedup_ttl ? "throttle"
+                                           : "simple";
+    const char *expires_at = !job.has_dedup_ttl                   ? "null"
+                             : job.dedup_expires_spelt != nullptr ? job.dedup_expires_spelt
+                                                                  : numeric_text(float_number(now + job.dedup_ttl));
     StringInfoData json;
     initStringInfo(&json);
     appendStringInfoString(&json, "{\"id\": ");
     escape_json(&json, job.dedup_id);
     appendStringInfo(&json,
-                     ", \"ttl\": %s, \"extend\": false, \"replace\": false, \"delay\": %s, "
-                     "\"mode\": \"%s\", \"expires_at\": %s}",
+                     ", \"ttl\": %s, \"extend\": %s, \"replace\": %s, \"delay\": %s, \"mode\": \"%s\", "
+                     "\"expires_at\": %s}",
                      job.has_dedup_ttl ? numeric_text(float_number(job.dedup_ttl)) : "null",
-                     job.has_delay ? numeric_text(int_or_float_number(job.delay)) : "null",
-                     job.has_dedup_ttl ? "throttle" : "simple",
-                     job.has_dedup_ttl ? numeric_text(float_number(now + job.dedup_ttl)) : "null");
+                     job.dedup_extend ? "true" : "false", job.dedup_replace ? "true" : "false",
+                     job.has_delay ? numeric_text(int_or_float_number(job.delay)) : "null", mode, expires_at);
     return DirectFunctionCall1(jsonb_in, CStringGetDatum(json.data));
 }
 
-char *dedup_owner(const Call &call, const char *queue, const NewJob &job, MemoryContext out) {
+void lock_dedup(const char *queue, const NewJob &job) {
     advisory_xact_lock(psprintf("asyncmq:%s:dedup:%s", queue, job.dedup_id));
-    Datum look[3] = {CStringGetTextDatum(queue), CStringGetTextDatum(job.dedup_id), Float8GetDatum(epoch_now())};
-    if (run(call, owner, look) == 0)
-        return nullptr;
-    return MemoryContextStrdup(out, text_column(0, 1));
+}
+
+char *settle_dedup(const Call &call, const char *queue, NewJob *job, MemoryContext out) {
+    // Queue.add (asyncmq/queues.py) once it has found an owner. Each turn looks again after a
+    // concurrent change took the owner away between the lookup and the write.
+    for (;;) {
+        CHECK_FOR_INTERRUPTS();
+        double now = epoch_now();
+        Datum look[3] = {CStringGetTextDatum(queue), CStringGetTextDatum(job->dedup_id), Float8GetDatum(now)};
+        if (run(call, owner, look) == 0)
+            return nullptr;
+        bool isnull;
+        Datum row = column(own_row, &isnull);
+        char *owner_id = text_column(0, own_job_id);
+        bool can_replace = bool_column(own_replaceable);
+        char *owner_expires_at = text_column(0, own_expires_at);
+        if (job->dedup_replace && can_replace) {
+            Datum key[4] = {row, look[0], look[1], look[2]};
+            run(call, remove_owner, key);
+            if (DatumGetInt64(column(1, &isnull)) == 0)
+                continue;
+            // The window does not move, unless the add extends it (then it is now + ttl).
+            if (job->has_dedup_ttl && !job->dedup_extend)
+                job->dedup_expires_spelt = owner_expires_at;
+            return nullptr;
+        }
+        if (job->has_dedup_ttl && job->dedup_extend) {
+            Datum renew[6] = {row,
+                              look[0],
+                              look[1],
+                              look[2],
+                              float_number(job->dedup_ttl),
+                              float_number(epoch_now() + job->dedup_ttl)};
+            if (run(call, renew_owner, renew) == 0)
+                continue;
+        }
+        return MemoryContextStrdup(out, owner_id);
+    }
 }
 
 } // namespace asyncmq

@@ -159,18 +159,24 @@ Datum *insert_plain_jobs(const Call &call, const char *queue, const NewJob *jobs
     return values[0]; // the ids
 }
 
-char *enqueue_one(const Call &call, const char *queue, const NewJob &job, MemoryContext out) {
-    if (job.dedup_id != nullptr) {
-        char *owner = dedup_owner(call, queue, job, out);
-        if (owner != nullptr)
-            return owner;
-    }
+char *enqueue_one(const Call &call, const char *queue, const NewJob &add, MemoryContext out) {
+    // Queue.add (asyncmq/queues.py): under the deduplication lock, an existing job id first, then
+    // the window's owner. The job id's lock is the one AsyncMQ's Queue.add holds without
+    // deduplication (a session lock there); it is taken second, so every add takes the two in one
+    // order.
+    NewJob job = add;
+    if (job.dedup_id != nullptr)
+        lock_dedup(queue, job);
     if (job.job_id != nullptr) {
-        // The lock AsyncMQ's Queue.add holds while it looks the id up (a session lock there).
         advisory_xact_lock(psprintf("asyncmq:%s:job-id:%s", queue, job.job_id));
         Datum look[2] = {CStringGetTextDatum(queue), CStringGetTextDatum(job.job_id)};
         if (run(call, job_exists, look) > 0)
             return MemoryContextStrdup(out, job.job_id);
+    }
+    if (job.dedup_id != nullptr) {
+        char *owner = settle_dedup(call, queue, &job, out);
+        if (owner != nullptr)
+            return owner;
     }
     Datum values[payload_values];
     char nulls[payload_values];

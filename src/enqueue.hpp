@@ -6,9 +6,10 @@
 
 namespace asyncmq {
 
-// Queue.add: a job of the deduplication window's owner, or a custom id that names a job (in any
-// status but cancelled), returns that id and writes nothing; otherwise AsyncMQ's upsert writes
-// the payload Job.to_dict() would. Returns the job's id, allocated in out.
+// Queue.add: a custom id that names a job (in any status but cancelled) returns that id and
+// writes nothing; so does a job whose deduplication window has an owner, which it returns (see
+// settle_dedup for extend and replace); otherwise AsyncMQ's upsert writes the payload
+// Job.to_dict() would. Returns the job's id, allocated in out.
 char *enqueue_one(const Call &call, const char *queue, const NewJob &job, MemoryContext out);
 
 // The jobs of a batch when none has a job id, a deduplication id or a parent: what enqueue_one

@@ -152,7 +152,7 @@ void fire_one(const Call &call, const char *queue, Datum def) {
     if (cron_type != nullptr) {
         if (!is(cron_type, "string"))
             refuse("cron must be a string");
-        next_run = cron_after(cron, now);
+        next_run = (double)cron_after(cron, (int64)std::floor(now)); // croniter floors the start
     } else if (every_type != nullptr) {
         double seconds = is(every_type, "number") ? number_of(every) : -1;
         if (!(seconds > 0 && std::isfinite(seconds)))

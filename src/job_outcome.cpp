@@ -20,12 +20,50 @@ PG_FUNCTION_INFO_V1(asyncmq_ack);
 namespace asyncmq {
 namespace {
 
+// clang-format off
+// A value of the payload, or DEFAULT (jsonb) when the payload has none or null there.
+#define OR_DEFAULT(KEY, DEFAULT) \
+    "CASE WHEN COALESCE(pg_catalog.jsonb_typeof(j.data->'" KEY "'), 'null') = 'null' " \
+    "THEN " DEFAULT " ELSE j.data->'" KEY "' END"
+
+// The payload as AsyncMQ's worker writes every outcome: Job.to_dict() of Job.from_dict(data)
+// (asyncmq/jobs.py). Exactly to_dict's keys, a missing one with from_dict's default (depends_on
+// [] for a child whose last parent removed it, created_at now), and active_since when the
+// payload has one; the keys to_dict does not write (heartbeat, updated_at, cancelled_at,
+// progress, ...) are gone. A jsonb expression over the row j.
+#define TO_DICT \
+    "(pg_catalog.jsonb_build_object(" \
+    "'id', j.data->'id', " \
+    "'task', j.data->'task', " \
+    "'args', COALESCE(j.data->'args', '[]'::pg_catalog.jsonb), " \
+    "'kwargs', COALESCE(j.data->'kwargs', '{}'::pg_catalog.jsonb), " \
+    "'retries', COALESCE(j.data->'retries', '0'::pg_catalog.jsonb), " \
+    "'max_retries', COALESCE(j.data->'max_retries', '3'::pg_catalog.jsonb), " \
+    "'backoff', j.data->'backoff', " \
+    "'ttl', j.data->'ttl', " \
+    "'created_at', " OR_DEFAULT("created_at", \
+        "pg_catalog.to_jsonb(EXTRACT(epoch FROM pg_catalog.clock_timestamp())::pg_catalog.float8)") ", " \
+    "'last_attempt', j.data->'last_attempt', " \
+    "'status', j.data->'status', " \
+    "'result', j.data->'result', " \
+    "'last_error', j.data->'last_error', " \
+    "'error_traceback', j.data->'error_traceback', " \
+    "'delay_until', j.data->'delay_until', " \
+    "'priority', COALESCE(j.data->'priority', '5'::pg_catalog.jsonb), " \
+    "'depends_on', " OR_DEFAULT("depends_on", "'[]'::pg_catalog.jsonb") ", " \
+    "'repeat_every', j.data->'repeat_every', " \
+    "'deduplication', j.data->'deduplication') || " \
+    "CASE WHEN COALESCE(pg_catalog.jsonb_typeof(j.data->'active_since'), 'null') = 'null' " \
+    "THEN '{}'::pg_catalog.jsonb " \
+    "ELSE pg_catalog.jsonb_build_object('active_since', j.data->'active_since') END)"
+// clang-format on
+
 // complete_active_job's row as the worker's success path leaves it: status, result ($result),
-// delay_until null in data and column, last_error and error_traceback null, the heartbeat
-// removed, last_attempt the start of this run (active_since). What follows SET.
+// delay_until null in data and column, last_error and error_traceback null, last_attempt the
+// start of this run (active_since), in the payload as above. What follows SET.
 constexpr char complete_set[] = R"(
     status = 'completed', delay_until = NULL, updated_at = pg_catalog.now(),
-    data = (j.data - 'heartbeat') || pg_catalog.jsonb_build_object(
+    data = )" TO_DICT R"( || pg_catalog.jsonb_build_object(
       'status', 'completed', 'result', $result, 'delay_until', NULL, 'last_error', NULL,
       'error_traceback', NULL, 'last_attempt', j.data->'active_since'))";
 
@@ -88,18 +126,18 @@ SELECT pg_catalog.array_agg(d.job_id) FROM done AS d)"},
 const Statement fail_stmt = {
     {R"(
 UPDATE {jobs} AS j SET status = $status, delay_until = $delay_until::pg_catalog.float8, updated_at = pg_catalog.now(),
-  data = (j.data - 'heartbeat') || pg_catalog.jsonb_build_object(
+  data = )" TO_DICT R"( || pg_catalog.jsonb_build_object(
     'status', $status, 'retries', $retries, 'last_error', $error, 'error_traceback', $error,
     'delay_until', $delay_until, 'last_attempt', j.data->'active_since')
 WHERE j.id = $row)"},
     {{"row", INT4OID}, {"status", TEXTOID}, {"retries", INT4OID}, {"error", TEXTOID}, {"delay_until", NUMERICOID}},
     SPI_OK_UPDATE};
 
-// expire_active_job: status expired, delay_until null in data and column, heartbeat removed
-// (the worker's payload is Job.to_dict(), which has none); last_attempt is left as it was.
+// expire_active_job: status expired, delay_until null in data and column, in the payload as
+// above; last_attempt is left as it was.
 const Statement expire_stmt = {{R"(
 UPDATE {jobs} AS j SET status = 'expired', delay_until = NULL, updated_at = pg_catalog.now(),
-  data = (j.data - 'heartbeat') || '{"status": "expired", "delay_until": null}'::pg_catalog.jsonb
+  data = )" TO_DICT R"( || '{"status": "expired", "delay_until": null}'::pg_catalog.jsonb
 WHERE j.id = $row)"},
                                {{"row", INT4OID}},
                                SPI_OK_UPDATE};

@@ -19,8 +19,10 @@ struct NewJob {
     const char *ttl_spelt;     // the same for the ttl; nullptr: an int when integral, else a float
     Datum depends_on;          // text[]
     const char *dedup_id;      // nullptr: no deduplication
-    bool has_dedup_ttl;        // a ttl: throttle mode; none: simple mode
+    bool has_dedup_ttl;
     double dedup_ttl;
+    bool dedup_extend, dedup_replace;
+    const char *dedup_expires_spelt; // an expires_at inherited from a replaced owner; nullptr: now + ttl
 };
 
 // ERROR 22023 when AsyncMQ would refuse the job or store what it cannot read back; where

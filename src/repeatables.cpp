@@ -108,7 +108,7 @@ Repeatable normalise_repeatable(const Call &call, FunctionCallInfo fcinfo, int i
                         errdetail("A repeatable runs the task that task_id (or task) names, a string.")));
     if ((every_type == nullptr) == (cron_type == nullptr))
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("job_def must have either every or cron"),
-                        errdetail("every is the interval in seconds; cron is a five-field cron expression."),
+                        errdetail("every is the interval in seconds; cron is a cron expression, as croniter reads it."),
                         errhint("Give exactly one of them.")));
     double now = epoch_now();
     if (every_type != nullptr) {
@@ -122,7 +122,7 @@ Repeatable normalise_repeatable(const Call &call, FunctionCallInfo fcinfo, int i
     } else {
         if (strcmp(cron_type, "string") != 0)
             ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("cron must be a string")));
-        r.next_run = cron_after(cron, now);
+        r.next_run = (double)cron_after(cron, (int64)std::floor(now)); // croniter floors the start
     }
     r.def = datumCopy(r.def, false, -1); // survives SPI_freetuptable of later statements
     return r;

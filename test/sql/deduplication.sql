@@ -42,9 +42,11 @@ SELECT asyncmq_enqueue('s', 'app.tasks.build', job_id => 'build-2', deduplicatio
 SELECT asyncmq_enqueue('s', 'app.tasks.build', job_id => 'build-3', delay => 1.5,
                        deduplication => '{"id": "build-later"}');
 SELECT data->'deduplication'->'delay' AS delay FROM asyncmq_jobs WHERE job_id = 'build-3';
--- A custom job id that exists still returns that id, and the dedup owner comes first.
+-- A custom job id that exists returns that id, whatever owns the deduplication id.
 SELECT asyncmq_enqueue('s', 'app.tasks.build', job_id => 'build-3', deduplication => '{"id": "fresh"}');
 SELECT count(*) FILTER (WHERE data->'deduplication'->>'id' = 'fresh') AS fresh_owners FROM asyncmq_jobs;
+-- Queue.add looks the job id up before the owner: build-2 owns "build", the add returns build-3.
+SELECT asyncmq_enqueue('s', 'app.tasks.build', job_id => 'build-3', deduplication => '{"id": "build"}');
 
 -- In asyncmq_enqueue_many: the second element finds the first's window.
 SELECT * FROM asyncmq_enqueue_many('m', '[
@@ -79,15 +81,13 @@ SELECT asyncmq_enqueue('q', 'app.tasks.sync', deduplication => '{"id": "x", "mod
 \echo :LAST_ERROR_SQLSTATE
 SELECT asyncmq_enqueue('q', 'app.tasks.sync', deduplication => '{"id": "x", "extend": 1}');
 \echo :LAST_ERROR_SQLSTATE
-SELECT asyncmq_enqueue('q', 'app.tasks.sync', deduplication => '{"id": "x", "ttl": 5, "extend": true}');
+SELECT asyncmq_enqueue('q', 'app.tasks.sync', deduplication => '{"id": "x", "replace": "yes"}');
 \echo :LAST_ERROR_SQLSTATE
-SELECT asyncmq_enqueue('q', 'app.tasks.sync', delay => 5, deduplication => '{"id": "x", "replace": true}');
+SELECT * FROM asyncmq_enqueue_many('q', '[{"task": "a"}, {"task": "a", "deduplication": {"id": "x", "replace": 1}}]');
 \echo :LAST_ERROR_SQLSTATE
 SELECT asyncmq_enqueue('q', 'app.tasks.sync', repeat_every => 0);
 \echo :LAST_ERROR_SQLSTATE
 SELECT asyncmq_enqueue('q', 'app.tasks.sync', repeat_every => 'infinity');
-\echo :LAST_ERROR_SQLSTATE
-SELECT * FROM asyncmq_enqueue_many('q', '[{"task": "a"}, {"task": "a", "deduplication": {"id": "x", "replace": true}}]');
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM asyncmq_enqueue_many('q', '[{"task": "a", "repeat_every": "30"}]');
 \echo :LAST_ERROR_SQLSTATE

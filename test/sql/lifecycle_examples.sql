@@ -20,6 +20,30 @@ SELECT asyncmq_enqueue('dashboards', 'app.tasks.refresh', job_id => 'refresh-1',
                        deduplication => '{"id": "refresh-sales", "ttl": 60}');
 SELECT asyncmq_enqueue('dashboards', 'app.tasks.refresh', deduplication => '{"id": "refresh-sales", "ttl": 60}');
 
+SELECT asyncmq_enqueue('mail', 'app.tasks.digest', '[1]', job_id => 'digest-1', delay => 3600,
+                       deduplication => '{"id": "digest-ada", "replace": true}');
+SELECT asyncmq_enqueue('mail', 'app.tasks.digest', '[2]', job_id => 'digest-2',
+                       deduplication => '{"id": "digest-ada", "replace": true}');
+SELECT asyncmq_enqueue('mail', 'app.tasks.digest', '[3]', job_id => 'digest-3',
+                       deduplication => '{"id": "digest-ada", "replace": true}');
+SELECT job_id, status, data->'args' AS args, data->'deduplication'->>'mode' AS mode FROM asyncmq_jobs
+WHERE queue_name = 'mail' ORDER BY id;
+
+SELECT asyncmq_enqueue('search', 'app.tasks.reindex', '["doc-7", 1]', job_id => 'reindex-1', delay => 5,
+                       deduplication => '{"id": "reindex-doc-7", "replace": true, "ttl": 60}');
+SELECT asyncmq_enqueue('search', 'app.tasks.reindex', '["doc-7", 2]', job_id => 'reindex-2', delay => 5,
+                       deduplication => '{"id": "reindex-doc-7", "replace": true, "ttl": 60}');
+SELECT asyncmq_enqueue('search', 'app.tasks.reindex', '["doc-7", 3]', job_id => 'reindex-3', delay => 5,
+                       deduplication => '{"id": "reindex-doc-7", "replace": true, "ttl": 60}');
+SELECT job_id, status, data->'args' AS args FROM asyncmq_jobs WHERE queue_name = 'search';
+
+SELECT asyncmq_enqueue('pager', 'app.tasks.page', '["disk full"]', job_id => 'alert-1',
+                       deduplication => '{"id": "disk-db1", "ttl": 600, "extend": true}');
+SELECT asyncmq_enqueue('pager', 'app.tasks.page', '["disk full"]', job_id => 'alert-2',
+                       deduplication => '{"id": "disk-db1", "ttl": 600, "extend": true}');
+SELECT job_id, (data->'deduplication'->>'expires_at')::numeric > (data->>'created_at')::numeric + 600 AS renewed
+FROM asyncmq_jobs WHERE queue_name = 'pager' ORDER BY id;
+
 SELECT asyncmq_enqueue('dashboards', 'app.tasks.poll_feeds', job_id => 'poll-feeds', repeat_every => 300);
 
 SELECT * FROM asyncmq_enqueue_many('emails', '[
