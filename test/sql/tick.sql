@@ -81,10 +81,11 @@ FROM asyncmq_repeatables ORDER BY queue_name, task;
 -- Again at once: nothing is due.
 SELECT fired FROM asyncmq_tick();
 
--- A definition the scheduler cannot build (a hand-written row with a cron our parser refuses) is
+-- A definition the scheduler cannot build (a hand-written row with a cron our parser refuses: croniter
+-- reads R without giving a schedule) or one without a task_id string is
 -- reported and skipped; the queue's other definitions fire. The report comes once a minute.
 INSERT INTO asyncmq_repeatables (queue_name, job_def, next_run, paused)
-VALUES ('mail', '{"task_id": "app.bad", "cron": "0 9 * * MON"}', now() - interval '1 second', false),
+VALUES ('mail', '{"task_id": "app.bad", "cron": "R * * * *"}', now() - interval '1 second', false),
        ('mail', '{"task_id": "app.no_task", "every": 5, "task_id": 7}', now() - interval '1 second', false);
 UPDATE asyncmq_repeatables SET next_run = now() - interval '1 second' WHERE job_def->>'task_id' = 'app.later';
 SELECT fired FROM asyncmq_tick();
