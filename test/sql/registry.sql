@@ -3,9 +3,12 @@
 SET client_min_messages = warning;
 CREATE SCHEMA registry;
 SET search_path = registry, public;
+-- The owner by name, the superuser that runs the tests (whatever its name) as "admin".
 CREATE VIEW registry_rows WITH (security_invoker) AS
 SELECT jobs_table, repeatables_table, cancelled_jobs_table, workers_heartbeat_table, paused_queues_table, layout,
-       owner FROM asyncmq_registry ORDER BY jobs_table;
+       CASE WHEN owner::oid = (SELECT oid FROM pg_roles WHERE rolname = session_user) THEN 'admin'
+            ELSE owner::text END AS owner
+FROM asyncmq_registry ORDER BY jobs_table;
 GRANT SELECT ON registry_rows TO PUBLIC;
 GRANT USAGE ON SCHEMA registry TO PUBLIC;
 -- Install records the names as resolved (schema-qualified, quoted), the layout and the owner.
