@@ -33,6 +33,15 @@ int scheduler_pid(Oid dboid) {
     return pid;
 }
 
+void forget_slot(Oid dboid) {
+    SchedulerShared *shared = scheduler_state();
+    SpinLockAcquire(&shared->mutex);
+    for (SchedulerSlot &s : shared->slots)
+        if (s.dboid == dboid && s.pid == 0)
+            s.dboid = InvalidOid;
+    SpinLockRelease(&shared->mutex);
+}
+
 void stop_scheduler(Oid dboid) {
     mark_dropping(dboid, true);
     wake_launcher();
@@ -68,7 +77,12 @@ void guard(PlannedStmt *pstmt, const char *query, bool read_only_tree, ProcessUt
     }
     stop_scheduler(dboid);
     PG_TRY();
-    { next(); }
+    {
+        next();
+        // Dropped: its scheduler's slot goes too, and asyncmq_scheduler_status() forgets it.
+        if (IsA(node, DropdbStmt))
+            forget_slot(dboid);
+    }
     PG_FINALLY();
     {
         mark_dropping(dboid, false);

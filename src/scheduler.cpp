@@ -223,7 +223,7 @@ extern "C" void asyncmq_scheduler_main(Datum arg) {
         FlushErrorState();
         MemoryContextSwitchTo(TopMemoryContext);
         RESUME_INTERRUPTS();
-        pg_usleep(100 * 1000L);
+        pg_usleep(1000 * 1000L); // an error that comes back at once is not logged in a loop
     }
     PG_exception_stack = &recover;
     for (;;) {

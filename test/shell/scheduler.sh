@@ -115,3 +115,5 @@ expect_eq "in less than five seconds (PostgreSQL's own wait for other sessions)"
 sleep 1.5
 expect_eq "no scheduler is left or started for it" "asyncmq launcher" \
     "$(q -c "SELECT backend_type FROM pg_stat_activity WHERE backend_type LIKE 'asyncmq%'")"
+expect_eq "and asyncmq_scheduler_status() forgets it" "s1|stopped" \
+    "$(q -d s1 -c "SELECT database_name, state FROM asyncmq_scheduler_status()")"
