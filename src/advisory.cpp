@@ -16,4 +16,8 @@ void advisory_xact_lock(const char *name) {
     advisory_xact_lock(advisory_key(name));
 }
 
+bool advisory_xact_try_lock(const char *name) {
+    return DatumGetBool(DirectFunctionCall1(pg_try_advisory_xact_lock_int8, Int64GetDatum(advisory_key(name))));
+}
+
 } // namespace asyncmq

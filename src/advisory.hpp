@@ -14,4 +14,8 @@ int64 advisory_key(const char *name);
 void advisory_xact_lock(int64 key, bool shared = false);
 void advisory_xact_lock(const char *name);
 
+// Takes the named lock until the transaction ends if no one holds it; whether it did. The key is
+// the one AsyncMQ's session locks take, so it also fails while AsyncMQ holds the lock.
+bool advisory_xact_try_lock(const char *name);
+
 } // namespace asyncmq

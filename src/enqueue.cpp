@@ -4,6 +4,7 @@
 #include "advisory.hpp"
 #include "args.hpp"
 #include "deduplication.hpp"
+#include "scheduler_state.hpp"
 #include "wakeups.hpp"
 
 #include <algorithm>
@@ -213,6 +214,8 @@ char *enqueue_one(const Call &call, const char *queue, const NewJob &add, Memory
     SPI_freetuptable(SPI_tuptable); // a batch makes one a job
     if (!job.has_delay)
         wake_queue(queue);
+    else
+        wake_scheduler_at_commit(); // a delayed job to promote when it falls due
     return id;
 }
 

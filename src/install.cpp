@@ -5,6 +5,7 @@
 #include "pg.hpp"
 
 #include "advisory.hpp"
+#include "registry.hpp"
 #include "spi.hpp"
 #include "table_check.hpp"
 #include "tables.hpp"
@@ -203,10 +204,14 @@ extern "C" Datum asyncmq_install(PG_FUNCTION_ARGS) {
     read_tables(&tables);
     lock_installs();
     resolve_tables(&tables);
-    if (dropping)
+    // The registry follows, so that the scheduler keeps these tables moving (or leaves them).
+    if (dropping) {
         drop(tables);
-    else
+        registry_forget(tables);
+    } else {
         install(tables);
+        registry_record(tables);
+    }
     PG_RETURN_VOID();
 }
 

@@ -5,6 +5,7 @@
 #include "dependants.hpp"
 #include "locked_job.hpp"
 #include "python_numbers.hpp"
+#include "scheduler_state.hpp"
 
 #include <cmath>
 
@@ -228,6 +229,8 @@ extern "C" Datum asyncmq_fail(PG_FUNCTION_ARGS) {
         if (!failed)
             args[4] = float_number(epoch_now() + retry_delay(job, retries));
         run(jc.call, fail_stmt, args, nulls);
+        if (!failed)
+            wake_scheduler_at_commit(); // a retry to promote when its backoff is over
     }
     end_call(&jc.call);
     if (status == nullptr)

@@ -67,7 +67,9 @@ void payload_values_of(const char *queue, const NewJob &job, Datum values[payloa
     values[pv_backoff] = !job.has_backoff    ? none(pv_backoff)
                          : job.backoff_spelt ? numeric_from(job.backoff_spelt)
                                              : float_number(job.backoff);
-    values[pv_ttl] = job.has_ttl ? int_or_float_number(job.ttl) : none(pv_ttl);
+    values[pv_ttl] = !job.has_ttl    ? none(pv_ttl)
+                     : job.ttl_spelt ? numeric_from(job.ttl_spelt)
+                                     : int_or_float_number(job.ttl);
     values[pv_created] = float_number(created);
     values[pv_status] = CStringGetTextDatum(job.has_delay ? "delayed" : "waiting");
     values[pv_delay_until] = job.has_delay ? float_number(created + job.delay) : none(pv_delay_until);

@@ -16,6 +16,7 @@ struct NewJob {
     bool has_backoff, has_ttl, has_delay, has_repeat_every;
     double backoff, ttl, delay, repeat_every;
     const char *backoff_spelt; // the backoff as a JSON element spelt it (2 or 2.0); nullptr: a float
+    const char *ttl_spelt;     // the same for the ttl; nullptr: an int when integral, else a float
     Datum depends_on;          // text[]
     const char *dedup_id;      // nullptr: no deduplication
     bool has_dedup_ttl;

@@ -4,6 +4,7 @@
 #include "args.hpp"
 #include "clock.hpp"
 #include "cron_sql.hpp"
+#include "scheduler_state.hpp"
 #include "statement.hpp"
 
 #include <cmath>
@@ -149,6 +150,7 @@ using namespace asyncmq;
 extern "C" Datum asyncmq_upsert_repeatable(PG_FUNCTION_ARGS) {
     double next_run;
     run_on_repeatable(fcinfo, upsert_stmt, &next_run);
+    wake_scheduler_at_commit(); // its next run may come before the scheduler's next tick
     PG_RETURN_FLOAT8(next_run);
 }
 
@@ -161,6 +163,7 @@ extern "C" Datum asyncmq_resume_repeatable(PG_FUNCTION_ARGS) {
     double next_run;
     if (run_on_repeatable(fcinfo, resume_stmt, &next_run) == 0)
         PG_RETURN_NULL();
+    wake_scheduler_at_commit();
     PG_RETURN_FLOAT8(next_run);
 }
 

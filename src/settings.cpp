@@ -17,6 +17,43 @@ bool dequeue_index_on = false;
 bool dependants_index_on = false;
 bool wakeups_on = false;
 
+// The scheduler's (README.md, Scheduler); AsyncMQ's names and defaults where it has the setting
+// (asyncmq/conf/global_settings.py).
+char *database_names_value;
+double scan_interval_value = 1.0;
+bool promote_delayed_on = true;
+bool fire_repeatables_on = true;
+bool stalled_check_on = false;
+double stalled_threshold_value = 30.0;
+double stalled_check_interval_value = 60.0;
+bool retention_on = false;
+double retention_completed_value = 7 * 86400;
+double retention_failed_value = 30 * 86400;
+double retention_expired_value = 7 * 86400;
+double retention_workers_value = 86400;
+int retention_batch_value = 1000;
+
+// The settings defined below the table names, for the check of misspelt asyncmq.* names.
+const char *const other_settings[] = {
+    "asyncmq.layout",
+    "asyncmq.dequeue_index",
+    "asyncmq.dependants_index",
+    "asyncmq.wakeups",
+    "asyncmq.database_names",
+    "asyncmq.scan_interval",
+    "asyncmq.promote_delayed",
+    "asyncmq.fire_repeatables",
+    "asyncmq.enable_stalled_check",
+    "asyncmq.stalled_threshold",
+    "asyncmq.stalled_check_interval",
+    "asyncmq.retention",
+    "asyncmq.retention_completed",
+    "asyncmq.retention_failed",
+    "asyncmq.retention_expired",
+    "asyncmq.retention_workers",
+    "asyncmq.retention_batch_size",
+};
+
 struct TableSetting {
     TableKind kind;
     const char *name;
@@ -118,9 +155,9 @@ bool check_layout_hook(char **newval, void **, GucSource) {
 }
 
 bool is_our_setting(const char *name) {
-    if (pg_strcasecmp(name, "asyncmq.layout") == 0 || pg_strcasecmp(name, "asyncmq.dequeue_index") == 0 ||
-        pg_strcasecmp(name, "asyncmq.dependants_index") == 0 || pg_strcasecmp(name, "asyncmq.wakeups") == 0)
-        return true;
+    for (const char *other : other_settings)
+        if (pg_strcasecmp(name, other) == 0)
+            return true;
     for (const TableSetting &s : table_settings)
         if (pg_strcasecmp(name, s.name) == 0)
             return true;
@@ -147,6 +184,59 @@ void note_misspelt_settings() {
         discarded_in = MyProc->lxid;
     }
     pfree(names.data);
+}
+
+// A number of seconds that a retention setting keeps jobs or rows of one kind; -1 keeps them.
+void define_retention(const char *name, const char *what, double *variable, double boot) {
+    // PostgreSQL keeps the description's pointer: it must live as long as the process.
+    char *description = MemoryContextStrdup(
+        TopMemoryContext, psprintf("Seconds the scheduler's retention keeps %s; -1 keeps them.", what));
+    DefineCustomRealVariable(name, description, nullptr, variable, boot, -1, 1e9, PGC_USERSET, 0, nullptr, nullptr,
+                             nullptr);
+}
+
+void define_scheduler_settings() {
+    DefineCustomStringVariable("asyncmq.database_names",
+                               "Databases whose registered AsyncMQ tables the scheduler keeps "
+                               "moving, comma-separated.",
+                               "Needs shared_preload_libraries = 'asyncmq'. Empty: no scheduler.",
+                               &database_names_value, "", PGC_SIGHUP, GUC_LIST_INPUT, nullptr, nullptr, nullptr);
+    DefineCustomRealVariable(
+        "asyncmq.scan_interval",
+        "Seconds between the scheduler's ticks when nothing is due sooner (AsyncMQ's scan_interval).", nullptr,
+        &scan_interval_value, 1.0, 0.01, 3600, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+    DefineCustomBoolVariable("asyncmq.promote_delayed",
+                             "Whether a tick makes due delayed jobs wait again (AsyncMQ's delayed_job_scanner).",
+                             nullptr, &promote_delayed_on, true, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomBoolVariable("asyncmq.fire_repeatables",
+                             "Whether a tick enqueues the jobs of due repeatables (AsyncMQ's repeatable_scheduler).",
+                             nullptr, &fire_repeatables_on, true, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomBoolVariable("asyncmq.enable_stalled_check",
+                             "Whether a tick puts back active jobs without a recent heartbeat (AsyncMQ's "
+                             "enable_stalled_check).",
+                             "Off, as in AsyncMQ: its workers save job heartbeats only when their own stalled check "
+                             "is on, so recovery would run every long job again.",
+                             &stalled_check_on, false, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomRealVariable("asyncmq.stalled_threshold",
+                             "Seconds without a heartbeat after which an active job is stalled (AsyncMQ's "
+                             "stalled_threshold).",
+                             nullptr, &stalled_threshold_value, 30.0, 0, 1e9, PGC_USERSET, 0, nullptr, nullptr,
+                             nullptr);
+    DefineCustomRealVariable("asyncmq.stalled_check_interval",
+                             "Seconds between the scheduler's stalled checks (AsyncMQ's stalled_check_interval).",
+                             nullptr, &stalled_check_interval_value, 60.0, 0.01, 1e9, PGC_USERSET, 0, nullptr, nullptr,
+                             nullptr);
+    DefineCustomBoolVariable(
+        "asyncmq.retention", "Whether a tick deletes finished jobs, markers of jobs that are gone and old worker rows.",
+        "Off by default: AsyncMQ keeps every job.", &retention_on, false, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+    define_retention("asyncmq.retention_completed", "completed jobs", &retention_completed_value, 7 * 86400);
+    define_retention("asyncmq.retention_failed", "failed jobs", &retention_failed_value, 30 * 86400);
+    define_retention("asyncmq.retention_expired", "expired jobs", &retention_expired_value, 7 * 86400);
+    define_retention("asyncmq.retention_workers", "worker heartbeat rows after their last heartbeat",
+                     &retention_workers_value, 86400);
+    DefineCustomIntVariable("asyncmq.retention_batch_size", "Rows of one kind that one retention pass deletes at most.",
+                            "A pass is one transaction: the bound keeps its locks short.", &retention_batch_value, 1000,
+                            1, 1000000, PGC_USERSET, 0, nullptr, nullptr, nullptr);
 }
 
 } // namespace
@@ -183,6 +273,7 @@ void define_settings() {
         "Off by default: AsyncMQ's workers poll, and a transaction that notifies takes a database-wide lock at "
         "commit, so notifying transactions commit one at a time. Turn it on where workers LISTEN.",
         &wakeups_on, false, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+    define_scheduler_settings();
     defining = false;
     MarkGUCPrefixReserved("asyncmq");
 }
@@ -232,6 +323,27 @@ bool dependants_index_setting() {
 
 bool wakeups_setting() {
     return wakeups_on;
+}
+
+const char *database_names_setting() {
+    return database_names_value != nullptr ? database_names_value : "";
+}
+
+SchedulerSettings scheduler_settings() {
+    SchedulerSettings s;
+    s.scan_interval = scan_interval_value;
+    s.promote_delayed = promote_delayed_on;
+    s.fire_repeatables = fire_repeatables_on;
+    s.stalled_check = stalled_check_on;
+    s.stalled_threshold = stalled_threshold_value;
+    s.stalled_check_interval = stalled_check_interval_value;
+    s.retention = retention_on;
+    s.retention_completed = retention_completed_value;
+    s.retention_failed = retention_failed_value;
+    s.retention_expired = retention_expired_value;
+    s.retention_workers = retention_workers_value;
+    s.retention_batch = retention_batch_value;
+    return s;
 }
 
 void refuse_discarded_settings() {

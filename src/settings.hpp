@@ -1,5 +1,5 @@
 // The asyncmq.* settings, all of them: table names, the AsyncMQ release whose layout to serve,
-// the extra indexes and the wakeups.
+// the extra indexes, the wakeups and the scheduler.
 #pragma once
 
 #include "layout.hpp"
@@ -28,6 +28,19 @@ bool dependants_index_setting();
 
 // asyncmq.wakeups: the lifecycle functions NOTIFY a queue's channel when its jobs become ready.
 bool wakeups_setting();
+
+// asyncmq.database_names, as written (a comma-separated list).
+const char *database_names_setting();
+
+// What the scheduler's tasks do, and when (README.md, Scheduler): the settings as they are now.
+struct SchedulerSettings {
+    double scan_interval; // seconds
+    bool promote_delayed, fire_repeatables, stalled_check, retention;
+    double stalled_threshold, stalled_check_interval;                                   // seconds
+    double retention_completed, retention_failed, retention_expired, retention_workers; // seconds; -1 keeps
+    int retention_batch;
+};
+SchedulerSettings scheduler_settings();
 
 // ERROR if the call that loaded this library found misspelt asyncmq.* settings: they were set
 // before the prefix was reserved and PostgreSQL has just discarded them with a WARNING.

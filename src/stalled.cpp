@@ -1,6 +1,8 @@
 // Jobs whose worker went away: asyncmq_heartbeat records that a worker still runs a job, and
 // asyncmq_recover_stalled puts back the active jobs without a recent one (AsyncMQ's
 // fetch_stalled_jobs and reenqueue_stalled).
+#include "stalled.hpp"
+
 #include "args.hpp"
 #include "clock.hpp"
 #include "python_numbers.hpp"
@@ -45,6 +47,15 @@ SELECT m.queue_name, m.data FROM moved AS m ORDER BY m.queue_name, m.id)"},
                            SPI_OK_SELECT};
 
 } // namespace
+
+uint64 recover_stalled_jobs(const Call &call, double threshold) {
+    Datum args[1] = {Float8GetDatum(threshold)};
+    uint64 n = run(call, recover, args);
+    for (uint64 i = 0; i < n; i++)
+        wake_queue(text_column(i, 1));
+    return n;
+}
+
 } // namespace asyncmq
 
 using namespace asyncmq;
@@ -72,10 +83,7 @@ extern "C" Datum asyncmq_recover_stalled(PG_FUNCTION_ARGS) {
     InitMaterializedSRF(fcinfo, 0);
     Call call;
     begin_call(&call);
-    Datum args[1] = {Float8GetDatum(epoch_now() - seconds)};
-    uint64 n = run(call, recover, args);
-    for (uint64 i = 0; i < n; i++)
-        wake_queue(text_column(i, 1));
+    recover_stalled_jobs(call, epoch_now() - seconds);
     return_rows((ReturnSetInfo *)fcinfo->resultinfo, 2);
     end_call(&call);
     return (Datum)0;

@@ -17,7 +17,7 @@ constexpr int exit_server = 1;
 constexpr int exit_usage = 2;
 
 constexpr const char *program_name = "pg_asyncmq";
-constexpr const char *version_line = "pg_asyncmq (asyncmq) 1.0";
+constexpr const char *version_line = "pg_asyncmq (asyncmq) 1.1";
 
 // AsyncMQ's own setting for the DSN, upper-cased as AsyncMQ reads it from the environment.
 constexpr const char *dsn_variable = "ASYNCMQ_POSTGRES_BACKEND_URL";

@@ -18,21 +18,21 @@ tables_01() { # tables_01 WORD: the three tables of layout 0.1, each followed by
 # --- install, status, drop, status ---------------------------------------------------------------
 expect_run "install: makes the extension and the three tables" 0 "layout 0.1
 $(tables_01 created)
-extension asyncmq 1.0 created" "" ./pg_asyncmq install postgresql://localhost/c1
-expect_eq "install: the extension is there" "1.0" "$(q -d c1 -c "SELECT extversion FROM pg_extension WHERE extname = 'asyncmq'")"
-expect_eq "install: tables belong to the caller, not to the extension" "0" \
-    "$(q -d c1 -c "SELECT count(*) FROM pg_depend WHERE refobjid = (SELECT oid FROM pg_extension WHERE extname = 'asyncmq') AND classid = 'pg_class'::regclass")"
+extension asyncmq 1.1 created" "" ./pg_asyncmq install postgresql://localhost/c1
+expect_eq "install: the extension is there" "1.1" "$(q -d c1 -c "SELECT extversion FROM pg_extension WHERE extname = 'asyncmq'")"
+expect_eq "install: tables belong to the caller, not to the extension (its one table is the registry)" "asyncmq_registry" \
+    "$(q -d c1 -c "SELECT string_agg(objid::regclass::text, ' ') FROM pg_depend WHERE refobjid = (SELECT oid FROM pg_extension WHERE extname = 'asyncmq') AND classid = 'pg_class'::regclass")"
 expect_run "status: each table present and ok, no jobs, the version" 0 "layout 0.1
 $(tables_01 'present ok')
 jobs total 0
-extension asyncmq 1.0" "" ./pg_asyncmq status "host=localhost dbname=c1"
+extension asyncmq 1.1" "" ./pg_asyncmq status "host=localhost dbname=c1"
 
 q -d c1 -c "INSERT INTO asyncmq_jobs (queue_name, job_id, data, status) VALUES
     ('q', '1', '{}', 'waiting'), ('q', '2', '{}', 'waiting'), ('q', '3', '{}', 'completed'),
     ('r', '4', '{}', 'failed'), ('r', '5', '{}', NULL)"
 expect_run "install again: keeps every table" 0 "layout 0.1
 $(tables_01 kept)
-extension asyncmq 1.0" "" ./pg_asyncmq install --dsn postgresql://localhost/c1
+extension asyncmq 1.1" "" ./pg_asyncmq install --dsn postgresql://localhost/c1
 expect_run "status: job counts by status, sorted, NULL last" 0 "layout 0.1
 $(tables_01 'present ok')
 jobs total 5
@@ -40,24 +40,24 @@ jobs completed 1
 jobs failed 1
 jobs waiting 2
 jobs (null) 1
-extension asyncmq 1.0" "" env ASYNCMQ_POSTGRES_BACKEND_URL=postgresql://localhost/c1 ./pg_asyncmq status
+extension asyncmq 1.1" "" env ASYNCMQ_POSTGRES_BACKEND_URL=postgresql://localhost/c1 ./pg_asyncmq status
 
 expect_run "drop: drops the three tables" 0 "layout 0.1
 $(tables_01 dropped)
-extension asyncmq 1.0" "" ./pg_asyncmq drop -d postgresql://localhost/c1
-expect_eq "drop: the tables are gone" "0" "$(q -d c1 -c "SELECT count(*) FROM pg_class WHERE relname LIKE 'asyncmq%'")"
+extension asyncmq 1.1" "" ./pg_asyncmq drop -d postgresql://localhost/c1
+expect_eq "drop: the tables are gone" "0" "$(q -d c1 -c "SELECT count(*) FROM pg_class WHERE relname LIKE 'asyncmq%' AND relname NOT LIKE 'asyncmq\\_registry%'")"
 expect_eq "drop: the extension stays" "1" "$(q -d c1 -c "SELECT count(*) FROM pg_extension WHERE extname = 'asyncmq'")"
 expect_run "status after drop: absent, no job counts" 0 "layout 0.1
 $(tables_01 absent)
-extension asyncmq 1.0" "" ./pg_asyncmq status postgresql://localhost/c1
+extension asyncmq 1.1" "" ./pg_asyncmq status postgresql://localhost/c1
 expect_run "drop again: nothing to drop" 0 "layout 0.1
 $(tables_01 absent)
-extension asyncmq 1.0" "" ./pg_asyncmq drop postgresql://localhost/c1
+extension asyncmq 1.1" "" ./pg_asyncmq drop postgresql://localhost/c1
 
 # --- each way of giving the DSN (c1 has the extension, no tables) --------------------------------
 absent="layout 0.1
 $(tables_01 absent)
-extension asyncmq 1.0"
+extension asyncmq 1.1"
 expect_run "DSN: URI argument" 0 "$absent" "" ./pg_asyncmq status postgresql://localhost/c1
 expect_run "DSN: postgres:// URI" 0 "$absent" "" ./pg_asyncmq status postgres://localhost/c1
 expect_run "DSN: conninfo argument" 0 "$absent" "" ./pg_asyncmq status "dbname=c1 host=localhost"
@@ -81,7 +81,7 @@ expect_run "--option: wins over what the DSN says (port)" 0 "$absent" "" \
 expect_run "--option: options= reaches the server (asyncmq.layout for the session)" 0 "layout 0.2
 $(tables_01 absent)
 table workers_heartbeat public.asyncmq_workers_heartbeat absent
-extension asyncmq 1.0" "" ./pg_asyncmq status c1 --option "options=-c asyncmq.layout=0.2"
+extension asyncmq 1.1" "" ./pg_asyncmq status c1 --option "options=-c asyncmq.layout=0.2"
 # The server logs each connection's application_name (log_connections, set above).
 log=${PG_CLUSTER_CONF_ROOT:+${PG_CLUSTER_CONF_ROOT%/postgresql}/log}
 log=${log:-/var/log/postgresql}/postgresql-15-regress.log
@@ -96,11 +96,11 @@ expect_run "names: flags name the tables, quoted and schema-qualified names too"
 table jobs public.\"Odd Jobs\" created
 table repeatables side.rep created
 table cancelled_jobs public.cancelled created
-extension asyncmq 1.0 created" "" \
+extension asyncmq 1.1 created" "" \
     bash -c 'psql -Xq -d c2 -c "CREATE SCHEMA side" &&
              ./pg_asyncmq install c2 --jobs-table "\"Odd Jobs\"" --repeatables-table side.rep --cancelled-jobs-table=cancelled'
 expect_eq "names: the tables exist under those names" 'Odd Jobs cancelled rep' \
-    "$(q -d c2 -c "SELECT string_agg(relname, ' ' ORDER BY relname) FROM pg_class WHERE relkind = 'r' AND relnamespace::regnamespace::text IN ('public', 'side')")"
+    "$(q -d c2 -c "SELECT string_agg(relname, ' ' ORDER BY relname) FROM pg_class WHERE relkind = 'r' AND relnamespace::regnamespace::text IN ('public', 'side') AND relname <> 'asyncmq_registry'")"
 q -d c2 -c "INSERT INTO \"Odd Jobs\" (queue_name, job_id, data, status) VALUES ('q', '1', '{}', 'delayed')"
 odd="layout 0.1
 table jobs public.\"Odd Jobs\" present ok
@@ -108,7 +108,7 @@ table repeatables side.rep present ok
 table cancelled_jobs public.cancelled present ok
 jobs total 1
 jobs delayed 1
-extension asyncmq 1.0"
+extension asyncmq 1.1"
 expect_run "names: AsyncMQ's environment variables" 0 "$odd" "" \
     env 'POSTGRES_JOBS_TABLE_NAME="Odd Jobs"' POSTGRES_REPEATABLES_TABLE_NAME=side.rep \
     POSTGRES_CANCELLED_JOBS_TABLE_NAME=cancelled ./pg_asyncmq status c2
@@ -119,7 +119,7 @@ expect_run "names: an empty variable counts as unset" 0 "layout 0.1
 table jobs public.asyncmq_jobs absent
 table repeatables public.asyncmq_repeatables absent
 table cancelled_jobs public.asyncmq_cancelled_jobs absent
-extension asyncmq 1.0" "" env POSTGRES_JOBS_TABLE_NAME= ./pg_asyncmq status c2
+extension asyncmq 1.1" "" env POSTGRES_JOBS_TABLE_NAME= ./pg_asyncmq status c2
 q -c "ALTER DATABASE c2 SET asyncmq.postgres_jobs_table_name = '\"Odd Jobs\"'"
 q -c "ALTER DATABASE c2 SET asyncmq.postgres_repeatables_table_name = 'side.rep'"
 q -c "ALTER DATABASE c2 SET asyncmq.postgres_cancelled_jobs_table_name = 'cancelled'"
@@ -131,34 +131,34 @@ table repeatables public.asyncmq_repeatables created
 table cancelled_jobs public.asyncmq_cancelled_jobs created
 table workers_heartbeat public.asyncmq_workers_heartbeat created
 table paused_queues public.asyncmq_paused_queues created
-extension asyncmq 1.0 created" "" ./pg_asyncmq install c3 --layout 0.9
+extension asyncmq 1.1 created" "" ./pg_asyncmq install c3 --layout 0.9
 expect_run "layout: ASYNCMQ_LAYOUT, and POSTGRES_WORKERS_HEARTBEAT_TABLE_NAME" 0 "layout 0.8
 table jobs public.asyncmq_jobs present ok
 table repeatables public.asyncmq_repeatables present ok
 table cancelled_jobs public.asyncmq_cancelled_jobs present ok
 table workers_heartbeat public.beats absent
 jobs total 0
-extension asyncmq 1.0" "" env ASYNCMQ_LAYOUT=0.8 POSTGRES_WORKERS_HEARTBEAT_TABLE_NAME=beats ./pg_asyncmq status c3
+extension asyncmq 1.1" "" env ASYNCMQ_LAYOUT=0.8 POSTGRES_WORKERS_HEARTBEAT_TABLE_NAME=beats ./pg_asyncmq status c3
 expect_run "layout: --workers-heartbeat-table" 0 "layout 0.2
 $(tables_01 created)
 table workers_heartbeat public.beats created
-extension asyncmq 1.0" "" ./pg_asyncmq install c1 --layout 0.2 --workers-heartbeat-table beats
+extension asyncmq 1.1" "" ./pg_asyncmq install c1 --layout 0.2 --workers-heartbeat-table beats
 expect_run "layout: drop with --workers-heartbeat-table" 0 "layout 0.2
 $(tables_01 dropped)
 table workers_heartbeat public.beats dropped
-extension asyncmq 1.0" "" ./pg_asyncmq drop c1 --layout 0.2 --workers-heartbeat-table beats
+extension asyncmq 1.1" "" ./pg_asyncmq drop c1 --layout 0.2 --workers-heartbeat-table beats
 expect_run "layout: status shows how a table falls short of another layout" 0 "layout 0.1
 table jobs public.asyncmq_jobs present problems: It has no unique key on (job_id), which AsyncMQ 0.1's upserts name in ON CONFLICT.
 $(tables_01 'present ok' | tail -n 2)
 jobs total 0
-extension asyncmq 1.0" "" ./pg_asyncmq status c3 --layout 0.1
+extension asyncmq 1.1" "" ./pg_asyncmq status c3 --layout 0.1
 expect_run "layout: drop with --layout drops that layout's tables" 0 "layout 0.9
 table jobs public.asyncmq_jobs dropped
 table repeatables public.asyncmq_repeatables dropped
 table cancelled_jobs public.asyncmq_cancelled_jobs dropped
 table workers_heartbeat public.asyncmq_workers_heartbeat dropped
 table paused_queues public.asyncmq_paused_queues dropped
-extension asyncmq 1.0" "" ./pg_asyncmq drop c3 --layout 0.9
+extension asyncmq 1.1" "" ./pg_asyncmq drop c3 --layout 0.9
 
 # --- one transaction: a failed install leaves nothing behind, not even the extension ------------
 q -d c4 -c "CREATE TABLE asyncmq_cancelled_jobs (x int)"
@@ -177,7 +177,7 @@ wait
 codes=$(for i in 1 2 3 4; do ./pg_asyncmq install c5 >/dev/null 2>&1; done; cat "$outs"/*.err)
 expect_eq "concurrent installs: none fails" "" "$codes"
 expect_eq "concurrent installs: one made the extension and the tables, three kept them" "1 3 1 3" \
-    "$(cat "$outs"/*.out | grep -c 'extension asyncmq 1.0 created') $(cat "$outs"/*.out | grep -cx 'extension asyncmq 1.0') $(cat "$outs"/*.out | grep -c 'asyncmq_jobs created') $(cat "$outs"/*.out | grep -c 'asyncmq_jobs kept')"
+    "$(cat "$outs"/*.out | grep -c 'extension asyncmq 1.1 created') $(cat "$outs"/*.out | grep -cx 'extension asyncmq 1.1') $(cat "$outs"/*.out | grep -c 'asyncmq_jobs created') $(cat "$outs"/*.out | grep -c 'asyncmq_jobs kept')"
 rm -rf "$outs"
 
 # --- a layout is any AsyncMQ release, as for asyncmq.layout ------------------------------------

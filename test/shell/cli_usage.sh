@@ -27,10 +27,10 @@ usage() {
 closed=postgresql://127.0.0.1:1/postgres
 
 run --version
-expect_eq "--version prints the version" "pg_asyncmq (asyncmq) 1.0" "$out"
+expect_eq "--version prints the version" "pg_asyncmq (asyncmq) 1.1" "$out"
 expect_eq "--version exits 0" 0 "$rc"
 run -V
-expect_eq "-V prints the version" "pg_asyncmq (asyncmq) 1.0" "$out"
+expect_eq "-V prints the version" "pg_asyncmq (asyncmq) 1.1" "$out"
 
 run --help
 expect_eq "--help exits 0" 0 "$rc"
@@ -84,7 +84,7 @@ PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
 dest=$(mktemp -d)
 make -s install DESTDIR="$dest" PG_CONFIG=$PG_CONFIG >/dev/null 2>&1
 installed=$dest$($PG_CONFIG --bindir)/pg_asyncmq
-expect_eq "make install: pg_asyncmq in pg_config --bindir runs" "pg_asyncmq (asyncmq) 1.0" "$("$installed" --version 2>&1)"
+expect_eq "make install: pg_asyncmq in pg_config --bindir runs" "pg_asyncmq (asyncmq) 1.1" "$("$installed" --version 2>&1)"
 expect_match "pg_asyncmq is linked with libpq" 'NEEDED.*libpq\.so' "$(readelf -d "$installed")"
 make -s uninstall DESTDIR="$dest" PG_CONFIG=$PG_CONFIG >/dev/null 2>&1
 expect_eq "make uninstall: removes pg_asyncmq" "absent" "$([ -e "$installed" ] && echo present || echo absent)"

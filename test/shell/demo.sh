@@ -11,3 +11,4 @@ expect_eq "scripts/demo succeeds" 0 $?
 expect_match "scripts/demo shows the tables it made" ' jobs +\| public.asyncmq_jobs +\| t +\| \{\}' "$out"
 expect_match "scripts/demo describes the jobs table" 'Table "public.asyncmq_jobs"' "$out"
 expect_match "scripts/demo lists the documented indexes" '"idx_asyncmq_jobs_delay_until" btree \(delay_until\)' "$out"
+expect_match "scripts/demo shows the scheduler firing a repeatable" ' t +\| waiting +\| app\.tasks\.report' "$out"

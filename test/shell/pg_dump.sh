@@ -15,3 +15,7 @@ expect_eq "the restored database has the job" "emails|job-1|waiting" \
 expect_eq "the restored tables pass the layout check" "jobs|t|{}
 repeatables|t|{}
 cancelled_jobs|t|{}" "$(q -d restored -c "SELECT kind, present, problems FROM asyncmq_tables()")"
+# The registry is the extension's, and its rows are dumped: the restored set is registered still.
+expect_match "pg_dump has the registry's row" "^public\.asyncmq_jobs	public\.asyncmq_repeatables	public\.asyncmq_cancelled_jobs	\\\\N	\\\\N	0\.1	" "$dump"
+expect_eq "the restored database has the registration" "public.asyncmq_jobs|0.1" \
+    "$(q -d restored -c "SELECT jobs_table, layout FROM asyncmq_registry")"

@@ -27,7 +27,7 @@ out=$(run "shared_preload_libraries=asyncmq
 asyncmq.postgres_jobs_table_name=jobs; drop" <<'SQL'
 CREATE EXTENSION asyncmq;
 SELECT asyncmq_install();
-SELECT count(*) FROM pg_class WHERE relname LIKE 'asyncmq%';
+SELECT count(*) FROM pg_class WHERE relname LIKE 'asyncmq%' AND relname NOT LIKE 'asyncmq\_registry%';
 SQL
 )
 expect_match "preloaded: an invalid postgresql.conf value is refused by install" \

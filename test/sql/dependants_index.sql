@@ -89,4 +89,4 @@ RESET asyncmq.dependants_index;
 SELECT asyncmq_install();
 SELECT count(*) AS dependants_index_kept FROM pg_class WHERE relname = 'idx_asyncmq_jobs_dependants';
 SELECT asyncmq_install(drop => true);
-SELECT count(*) AS left_over FROM pg_class WHERE relname LIKE '%asyncmq%';
+SELECT count(*) AS left_over FROM pg_class WHERE relname LIKE '%asyncmq%' AND relname NOT LIKE 'asyncmq\_registry%';

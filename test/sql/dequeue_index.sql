@@ -70,4 +70,4 @@ RESET asyncmq.dequeue_index;
 SELECT asyncmq_install();
 SELECT count(*) AS dequeue_index_kept FROM pg_class WHERE relname = 'idx_asyncmq_jobs_dequeue';
 SELECT asyncmq_install(drop => true);
-SELECT count(*) AS left_over FROM pg_class WHERE relname LIKE '%asyncmq%';
+SELECT count(*) AS left_over FROM pg_class WHERE relname LIKE '%asyncmq%' AND relname NOT LIKE 'asyncmq\_registry%';

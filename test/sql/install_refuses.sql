@@ -15,7 +15,7 @@ INSERT INTO asyncmq_jobs (queue_name, job_id, data) VALUES ('q', 'kept', '{}');
 SELECT asyncmq_install();
 \echo :LAST_ERROR_SQLSTATE
 -- Nothing was made, nothing was changed.
-SELECT relname FROM pg_class WHERE relname LIKE 'asyncmq%' AND relkind = 'r' ORDER BY 1;
+SELECT relname FROM pg_class WHERE relname LIKE 'asyncmq%' AND relname NOT LIKE 'asyncmq\_registry%' AND relkind = 'r' ORDER BY 1;
 SELECT job_id FROM asyncmq_jobs;
 -- asyncmq_tables() shows the same differences.
 SELECT kind, present, problems FROM asyncmq_tables() WHERE kind = 'jobs';
@@ -65,7 +65,7 @@ CREATE INDEX idx_asyncmq_jobs_status ON other (status);
 CREATE TABLE idx_asyncmq_jobs_queue_name (x int);
 SELECT asyncmq_install();
 \echo :LAST_ERROR_SQLSTATE
-SELECT relname FROM pg_class WHERE relname LIKE 'asyncmq%' ORDER BY 1;
+SELECT relname FROM pg_class WHERE relname LIKE 'asyncmq%' AND relname NOT LIKE 'asyncmq\_registry%' ORDER BY 1;
 DROP VIEW asyncmq_repeatables;
 DROP TABLE asyncmq_cancelled_jobs, other, idx_asyncmq_jobs_queue_name;
 

@@ -113,7 +113,7 @@ RESET ALL;
 SET asyncmq.postgres_jobs_table_name = 'no good';
 SELECT asyncmq_install();
 \echo :LAST_ERROR_SQLSTATE
-SELECT count(*) AS tables_made FROM pg_class WHERE relname LIKE 'asyncmq%';
+SELECT count(*) AS tables_made FROM pg_class WHERE relname LIKE 'asyncmq%' AND relname NOT LIKE 'asyncmq\_registry%';
 SHOW asyncmq.postgres_jobs_table_name;
 SELECT asyncmq_install(drop => true);
 \echo :LAST_ERROR_SQLSTATE

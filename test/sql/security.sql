@@ -27,7 +27,7 @@ SET search_path = public;
 SELECT asyncmq_install();
 \echo :LAST_ERROR_SQLSTATE
 RESET ROLE;
-SELECT count(*) AS tables_made FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relname LIKE 'asyncmq%';
+SELECT count(*) AS tables_made FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relname LIKE 'asyncmq%' AND relname NOT LIKE 'asyncmq\_registry%';
 
 SET ROLE asyncmq_app;
 SET search_path = app, public;
@@ -64,6 +64,8 @@ SELECT rolsuper FROM pg_roles WHERE rolname = current_user;
 CREATE EXTENSION asyncmq;
 SELECT asyncmq_install();
 SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' ORDER BY 1;
+-- The registry, the extension's, records the set as the role's.
+SELECT jobs_table, owner FROM asyncmq_registry;
 \c :regress_db :admin
 DROP DATABASE asyncmq_trusted;
 DROP ROLE asyncmq_owner;

@@ -2,23 +2,23 @@
 \set SHOW_CONTEXT never
 BEGIN;
 SELECT asyncmq_install();
-SELECT count(*) AS tables_inside FROM pg_class WHERE relname LIKE 'asyncmq%' AND relkind = 'r';
+SELECT count(*) AS tables_inside FROM pg_class WHERE relname LIKE 'asyncmq%' AND relname NOT LIKE 'asyncmq\_registry%' AND relkind = 'r';
 ROLLBACK;
-SELECT count(*) AS tables_after_rollback FROM pg_class WHERE relname LIKE 'asyncmq%';
+SELECT count(*) AS tables_after_rollback FROM pg_class WHERE relname LIKE 'asyncmq%' AND relname NOT LIKE 'asyncmq\_registry%';
 
 BEGIN;
 SAVEPOINT before_install;
 SELECT asyncmq_install();
 ROLLBACK TO before_install;
 COMMIT;
-SELECT count(*) AS tables_after_savepoint FROM pg_class WHERE relname LIKE 'asyncmq%';
+SELECT count(*) AS tables_after_savepoint FROM pg_class WHERE relname LIKE 'asyncmq%' AND relname NOT LIKE 'asyncmq\_registry%';
 
 -- A failed install inside a transaction changes nothing either.
 BEGIN;
 SET LOCAL asyncmq.postgres_repeatables_table_name = 'no_schema.reps';
 SELECT asyncmq_install();
 ROLLBACK;
-SELECT count(*) AS tables_after_error FROM pg_class WHERE relname LIKE 'asyncmq%';
+SELECT count(*) AS tables_after_error FROM pg_class WHERE relname LIKE 'asyncmq%' AND relname NOT LIKE 'asyncmq\_registry%';
 
 -- A rolled-back drop keeps the tables and their rows.
 SELECT asyncmq_install();
