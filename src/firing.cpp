@@ -171,24 +171,30 @@ char *def_text(Datum def) {
     return JsonbToCString(nullptr, &DatumGetJsonbP(def)->root, 0);
 }
 
+// A definition's last report: the hash of its queue and text, and when. A struct, so that the
+// time is aligned as a TimestampTz must be.
+struct Reported {
+    uint32 key;
+    TimestampTz last;
+};
+
 // Whether a failure of this definition was not reported in the last minute (per process).
 bool report_now(const char *queue, Datum def) {
     static HTAB *reported = nullptr;
     if (reported == nullptr) {
         HASHCTL ctl = {};
         ctl.keysize = sizeof(uint32);
-        ctl.entrysize = sizeof(uint32) + sizeof(TimestampTz);
+        ctl.entrysize = sizeof(Reported);
         reported = hash_create("asyncmq reported repeatables", 64, &ctl, HASH_ELEM | HASH_BLOBS);
     }
     char *key_text = psprintf("%s\n%s", queue, def_text(def));
     uint32 key = DatumGetUInt32(hash_any((const unsigned char *)key_text, strlen(key_text)));
     bool found;
-    char *entry = (char *)hash_search(reported, &key, HASH_ENTER, &found);
-    TimestampTz *last = (TimestampTz *)(entry + sizeof(uint32));
+    Reported *entry = (Reported *)hash_search(reported, &key, HASH_ENTER, &found);
     TimestampTz now = GetCurrentTimestamp();
-    if (found && !TimestampDifferenceExceeds(*last, now, 60 * 1000))
+    if (found && !TimestampDifferenceExceeds(entry->last, now, 60 * 1000))
         return false;
-    *last = now;
+    entry->last = now;
     return true;
 }
 
