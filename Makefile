@@ -15,9 +15,9 @@ SHLIB_LINK = -Wl,--no-as-needed -lstdc++ -Wl,--as-needed
 
 # ---- Tests: every file in test/sql and test/specs, expected output in test/expected -----------
 REGRESS = $(patsubst test/sql/%.sql,%,$(sort $(wildcard test/sql/*.sql)))
-REGRESS_OPTS = --inputdir=test --load-extension=asyncmq
+REGRESS_OPTS = --inputdir=test --load-extension=asyncmq --no-locale --encoding=UTF8
 ISOLATION = $(patsubst test/specs/%.spec,%,$(sort $(wildcard test/specs/*.spec)))
-ISOLATION_OPTS = --inputdir=test --load-extension=asyncmq
+ISOLATION_OPTS = --inputdir=test --load-extension=asyncmq --no-locale --encoding=UTF8
 
 # Rebuild what includes a header when the header changes (Debian's PGXS ships autodepend off).
 override autodepend = yes
