@@ -35,8 +35,9 @@ $(patsubst %.o,%.bc,$(OBJS)): %.bc: %.o
 # C++ (exceptions, RTTI) linked with libpq, built without the server's headers and flags.
 CLI_SRCS = $(wildcard src/cli/*.cpp)
 CLI_OBJS = $(CLI_SRCS:.cpp=.o)
-CLI_CXXFLAGS = -std=c++17 -O2 -g -Wall -Wextra -I$(shell $(PG_CONFIG) --includedir)
-CLI_LDFLAGS = -L$(shell $(PG_CONFIG) --libdir) -lpq
+CLI_CXXFLAGS = -std=c++17 -O2 -g -Wall -Wextra -I$(shell $(PG_CONFIG) --includedir) $(CLI_EXTRA_CXXFLAGS)
+CLI_LDFLAGS = $(CLI_EXTRA_LDFLAGS) -L$(shell $(PG_CONFIG) --libdir) -lpq
+# CLI_EXTRA_CXXFLAGS and CLI_EXTRA_LDFLAGS take a packager's flags (debian/rules: hardening).
 
 all: pg_asyncmq
 
