@@ -70,3 +70,17 @@ clean-pg_asyncmq:
 .PHONY: bench
 bench:
 	bench/run
+
+# ---- PGXN -----------------------------------------------------------------------------------------
+# `make dist`: the committed tree as asyncmq-<version>.zip, every file under asyncmq-<version>/,
+# the archive `pgxn install` unpacks and builds. PGXN versions are semantic versions, so
+# default_version 1.0 is 1.0.0; META.json must say the same (test/shell/pgxn_dist.sh).
+EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'$$/\1/p" $(EXTENSION).control)
+DISTVERSION = $(if $(word 3,$(subst ., ,$(EXTVERSION))),$(EXTVERSION),$(EXTVERSION).0)
+DISTNAME = $(EXTENSION)-$(DISTVERSION)
+
+.PHONY: dist
+dist:
+	@grep -q '^    "version": "$(DISTVERSION)",$$' META.json || \
+		{ echo "META.json's version is not $(DISTVERSION) ($(EXTENSION).control: $(EXTVERSION))" >&2; exit 1; }
+	git archive --format zip --prefix=$(DISTNAME)/ --output $(DISTNAME).zip HEAD
