@@ -42,7 +42,7 @@ expect_eq "pgxnclient reads the archive's META.json and unpacks it into asyncmq-
 $tmp/unpacked/asyncmq-$version" "$out"
 
 src=$tmp/unpacked/asyncmq-$version
-log=$(make -C "$src" PG_CONFIG=$PG_CONFIG 2>&1)
+log=$(make -j2 -C "$src" PG_CONFIG=$PG_CONFIG 2>&1)
 expect_eq "the unpacked archive builds (make)" 0 $?
 expect_eq "the build prints no warning" "" "$(grep 'warning:' <<<"$log")"
 dest=$tmp/install
