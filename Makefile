@@ -14,6 +14,8 @@ PG_CXXFLAGS = -std=c++17 -fno-exceptions -fno-rtti -Wextra
 SHLIB_LINK = -Wl,--no-as-needed -lstdc++ -Wl,--as-needed
 
 # ---- Tests: every file in test/sql and test/specs, expected output in test/expected -----------
+# `make installcheck` runs on any server with asyncmq installed (pg_regress makes its database):
+# a C-locale UTF8 one, so the output does not depend on the server's defaults.
 REGRESS = $(patsubst test/sql/%.sql,%,$(sort $(wildcard test/sql/*.sql)))
 REGRESS_OPTS = --inputdir=test --load-extension=asyncmq --no-locale --encoding=UTF8
 ISOLATION = $(patsubst test/specs/%.spec,%,$(sort $(wildcard test/specs/*.spec)))
