@@ -173,6 +173,22 @@ expect_eq "CREATE EXTENSION asyncmq makes version $version from the installed fi
 q -c 'SELECT asyncmq_install()' -c "SELECT asyncmq_enqueue('emails', 'app.tasks.send_welcome', '[\"ada@example.com\"]', job_id => 'welcome-ada')" \
     -c "SELECT asyncmq_enqueue('emails', 'app.tasks.send_welcome', '[\"alan@example.com\"]', job_id => 'welcome-alan')" >/dev/null
 jobs="SELECT string_agg(job_id || ' ' || status, ', ' ORDER BY job_id) FROM asyncmq_jobs"
+# Each upgrade script, from the installed files, in a database of its own: from its first
+# version, when that version has its own script, to its second.
+upgrades=0
+for f in $data; do
+    name=$(basename "$f" .sql)
+    case $name in asyncmq--*--*) ;; *) continue ;; esac
+    from=${name#asyncmq--} && from=${from%--*} && to=${name##*--}
+    case " $data " in *" sql/asyncmq--$from.sql "*) ;; *) continue ;; esac
+    db=upgrade_$(tr -c '[:alnum:]\n' _ <<<"$from")
+    q -c "CREATE DATABASE $db"
+    expect_eq "the installed $name.sql updates version $from to $to" "$to" \
+        "$(q -d "$db" -c "CREATE EXTENSION asyncmq VERSION '$from'" -c "ALTER EXTENSION asyncmq UPDATE TO '$to'" \
+            -c "SELECT extversion FROM pg_extension WHERE extname = 'asyncmq'" 2>&1)"
+    upgrades=$((upgrades + 1))
+done
+echo "# upgrade scripts tested: $upgrades"
 expect_eq "pg_asyncmq status, from PATH, sees the jobs and the extension" "jobs total 2
 extension asyncmq $version" "$(PATH=$path pg_asyncmq status postgresql:// | grep -E '^(jobs total|extension)')"
 apt purge "$server_pkg" "$client_pkg" >"$work/purge.log" 2>&1
@@ -183,7 +199,7 @@ expect_eq "DROP EXTENSION asyncmq works without the files, and keeps the tables 
 welcome-ada waiting, welcome-alan waiting" \
     "$(q -c 'DROP EXTENSION asyncmq' -c "SELECT count(*) FROM pg_class WHERE relname LIKE 'asyncmq%' AND relkind = 'r'" -c "$jobs" 2>&1)"
 EOF
-export version major path work server_pkg client_pkg library_sql
+export version major path work server_pkg client_pkg library_sql data
 PGPORT=$(test/helpers/free-port) pg_virtualenv -t -v "$major" bash "$work/session.sh" 2>"$work/session.err" |
     grep -vE '^(Creating new PostgreSQL cluster|Dropping cluster) '
 [ "${PIPESTATUS[0]}" -ne 0 ] && sed 's/^/#   /' "$work/session.err"
