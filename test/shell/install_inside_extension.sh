@@ -13,9 +13,9 @@ out=$(test/helpers/with-cluster psql -X -q -v VERBOSITY=verbose 2>&1 <<'SQL'
 CREATE EXTENSION asyncmq;
 CREATE EXTENSION asyncmq_inside_test;
 SELECT 'extensions: ' || string_agg(extname, ',' ORDER BY extname) FROM pg_extension;
-SELECT 'tables: ' || count(*) FROM pg_class WHERE relname LIKE 'asyncmq%';
+SELECT 'tables: ' || count(*) FILTER (WHERE present) FROM asyncmq_tables();
 SELECT asyncmq_install();
-SELECT 'tables after install: ' || count(*) FROM pg_class WHERE relname LIKE 'asyncmq%' AND relkind = 'r';
+SELECT 'tables after install: ' || count(*) FILTER (WHERE present) FROM asyncmq_tables();
 SQL
 )
 expect_eq "CREATE EXTENSION of an extension that calls asyncmq_install() is refused with 55000" \
