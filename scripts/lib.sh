@@ -44,3 +44,11 @@ build() {
         return 1
     fi
 }
+
+# Runs "$@" holding the lock of the system's PostgreSQL directories, which scripts/demo's
+# make install and test/shell/debian_package.sh's packages write to; any user may take it.
+system_install_lock() {
+    local lock=/tmp/asyncmq-system-install.lock
+    [ -e "$lock" ] || { : >"$lock" && chmod 644 "$lock"; } 2>/dev/null
+    (flock 9 && "$@") 9<"$lock"
+}
