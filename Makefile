@@ -14,10 +14,12 @@ PG_CXXFLAGS = -std=c++17 -fno-exceptions -fno-rtti -Wextra
 SHLIB_LINK = -Wl,--no-as-needed -lstdc++ -Wl,--as-needed
 
 # ---- Tests: every file in test/sql and test/specs, expected output in test/expected -----------
+# `make installcheck` runs on any server with asyncmq installed (pg_regress makes its database):
+# a C-locale UTF8 one, so the output does not depend on the server's defaults.
 REGRESS = $(patsubst test/sql/%.sql,%,$(sort $(wildcard test/sql/*.sql)))
-REGRESS_OPTS = --inputdir=test --load-extension=asyncmq
+REGRESS_OPTS = --inputdir=test --load-extension=asyncmq --no-locale --encoding=UTF8
 ISOLATION = $(patsubst test/specs/%.spec,%,$(sort $(wildcard test/specs/*.spec)))
-ISOLATION_OPTS = --inputdir=test --load-extension=asyncmq
+ISOLATION_OPTS = --inputdir=test --load-extension=asyncmq --no-locale --encoding=UTF8
 
 # Rebuild what includes a header when the header changes (Debian's PGXS ships autodepend off).
 override autodepend = yes
@@ -35,8 +37,9 @@ $(patsubst %.o,%.bc,$(OBJS)): %.bc: %.o
 # C++ (exceptions, RTTI) linked with libpq, built without the server's headers and flags.
 CLI_SRCS = $(wildcard src/cli/*.cpp)
 CLI_OBJS = $(CLI_SRCS:.cpp=.o)
-CLI_CXXFLAGS = -std=c++17 -O2 -g -Wall -Wextra -I$(shell $(PG_CONFIG) --includedir)
-CLI_LDFLAGS = -L$(shell $(PG_CONFIG) --libdir) -lpq
+CLI_CXXFLAGS = -std=c++17 -O2 -g -Wall -Wextra -I$(shell $(PG_CONFIG) --includedir) $(CLI_EXTRA_CXXFLAGS)
+CLI_LDFLAGS = $(CLI_EXTRA_LDFLAGS) -L$(shell $(PG_CONFIG) --libdir) -lpq
+# CLI_EXTRA_CXXFLAGS and CLI_EXTRA_LDFLAGS take a packager's flags (debian/rules: hardening).
 
 all: pg_asyncmq
 
@@ -69,3 +72,17 @@ clean-pg_asyncmq:
 .PHONY: bench
 bench:
 	bench/run
+
+# ---- PGXN -----------------------------------------------------------------------------------------
+# `make dist`: the committed tree as asyncmq-<version>.zip, every file under asyncmq-<version>/,
+# the archive `pgxn install` unpacks and builds. PGXN versions are semantic versions, so
+# default_version 1.0 is 1.0.0; META.json must say the same (test/shell/pgxn_dist.sh).
+EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'$$/\1/p" $(EXTENSION).control)
+DISTVERSION = $(if $(word 3,$(subst ., ,$(EXTVERSION))),$(EXTVERSION),$(EXTVERSION).0)
+DISTNAME = $(EXTENSION)-$(DISTVERSION)
+
+.PHONY: dist
+dist:
+	@grep -q '^    "version": "$(DISTVERSION)",$$' META.json || \
+		{ echo "META.json's version is not $(DISTVERSION) ($(EXTENSION).control: $(EXTVERSION))" >&2; exit 1; }
+	git archive --format zip --prefix=$(DISTNAME)/ --output $(DISTNAME).zip HEAD

@@ -19,10 +19,13 @@ install_packages() {
     local missing=() pkg
     # The server and its headers; postgresql-contrib for amcheck; Debian's Python and the compiled
     # dependencies of AsyncMQ 0.9.1 (../shared/vendor/python/README.md), whose real code the
-    # interoperability tests run; croniter is also the reference for the cron comparison.
+    # interoperability tests run; croniter is also the reference for the cron comparison. Building
+    # the Debian packages (debian/control's Build-Depends without the test-only postgresql-all)
+    # and checking them; pgxnclient unpacks the PGXN archive as `pgxn install` does.
     for pkg in postgresql-15 postgresql-server-dev-15 postgresql-common postgresql-contrib libpq-dev g++ make \
         python3 python3-asyncpg python3-croniter python3-sniffio python3-idna python3-multidict \
-        python3-itsdangerous python3-pytest python3-pytest-asyncio; do
+        python3-itsdangerous python3-pytest python3-pytest-asyncio \
+        debhelper postgresql-server-dev-all help2man lintian pgxnclient; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
@@ -40,4 +43,12 @@ build() {
         echo "$0: the build printed warnings" >&2
         return 1
     fi
+}
+
+# Runs "$@" holding the lock of the system's PostgreSQL directories, which scripts/demo's
+# make install and test/shell/debian_package.sh's packages write to; any user may take it.
+system_install_lock() {
+    local lock=/tmp/asyncmq-system-install.lock
+    [ -e "$lock" ] || { : >"$lock" && chmod 644 "$lock"; } 2>/dev/null
+    (flock 9 && "$@") 9<"$lock"
 }

@@ -55,18 +55,18 @@ RESET search_path;
 DROP SCHEMA evil CASCADE;
 
 -- The extension is trusted: a role with CREATE on a database, and no superuser, may create it.
-\getenv password PGPASSWORD
-SELECT current_user AS admin, current_database() AS regress_db \gset
-CREATE ROLE asyncmq_owner LOGIN PASSWORD :'password';
+SELECT current_database() AS regress_db \gset
+CREATE ROLE asyncmq_owner;
 CREATE DATABASE asyncmq_trusted OWNER asyncmq_owner;
-\c asyncmq_trusted asyncmq_owner
+\c asyncmq_trusted
+SET ROLE asyncmq_owner;
 SELECT rolsuper FROM pg_roles WHERE rolname = current_user;
 CREATE EXTENSION asyncmq;
 SELECT asyncmq_install();
 SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' ORDER BY 1;
 -- The registry, the extension's, records the set as the role's.
 SELECT jobs_table, owner FROM asyncmq_registry;
-\c :regress_db :admin
+\c :regress_db
 DROP DATABASE asyncmq_trusted;
 DROP ROLE asyncmq_owner;
 DROP SCHEMA app;

@@ -11,18 +11,16 @@ SELECT kind, table_name FROM asyncmq_tables() WHERE kind = 'jobs';
 RESET asyncmq.postgres_jobs_table_name;
 SELECT kind, table_name FROM asyncmq_tables() WHERE kind = 'jobs';
 
--- ... per role and per database (seen by the next session).
-\getenv password PGPASSWORD
-SELECT current_user AS admin \gset
-CREATE ROLE asyncmq_settings_role LOGIN PASSWORD :'password';
-ALTER ROLE asyncmq_settings_role SET asyncmq.postgres_repeatables_table_name = 'role_repeatables';
+-- ... per role and per database (seen by the next session). The role's setting is limited to
+-- this database, so a run against a shared server changes nothing outside it.
+ALTER ROLE CURRENT_USER IN DATABASE :"DBNAME" SET asyncmq.postgres_repeatables_table_name = 'role_repeatables';
 ALTER DATABASE :"DBNAME" SET asyncmq.postgres_cancelled_jobs_table_name = 'db_cancelled';
-\c - asyncmq_settings_role
+\c -
 SELECT kind, table_name FROM asyncmq_tables() ORDER BY kind;
-\c - :admin
-LOAD 'asyncmq';
+ALTER ROLE CURRENT_USER IN DATABASE :"DBNAME" RESET asyncmq.postgres_repeatables_table_name;
 ALTER DATABASE :"DBNAME" RESET asyncmq.postgres_cancelled_jobs_table_name;
-DROP ROLE asyncmq_settings_role;
+\c -
+LOAD 'asyncmq';
 
 -- A misspelt asyncmq.* setting is an error once the library is loaded.
 SET asyncmq.postgres_jobs_table = 'x';

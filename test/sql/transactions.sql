@@ -36,8 +36,3 @@ SELECT mode, granted, ((classid::bigint << 32) | objid::bigint) = hashtext('asyn
 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid();
 COMMIT;
 SELECT count(*) AS advisory_locks_after_commit FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid();
-
--- Tables made inside CREATE EXTENSION would belong to that extension: refused.
-CREATE EXTENSION asyncmq_inside_test;
-\echo :LAST_ERROR_SQLSTATE
-SELECT asyncmq_install(drop => true);
