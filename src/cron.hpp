@@ -26,6 +26,9 @@
 
 namespace asyncmq {
 
+// The fields, in the order CronSpec::star holds them: the five of every expression, then seconds.
+enum CronField { cron_minute, cron_hour, cron_day_of_month, cron_month, cron_day_of_week, cron_second };
+
 struct CronSpec {
     std::uint64_t minutes;  // bit m: minute m (0-59)
     std::uint64_t seconds;  // bit s: second s (0-59), with six fields

@@ -1,7 +1,6 @@
-// See cron.hpp. The parser follows croniter 1.3.5's _expand step by step, and the search its _calc
-// (croniter/croniter.py): the same steps in the same order, so that where croniter's search skips
-// a match (after 3 February, `0 0 2,31 * *` gives 31 March: the step to the 31st overshoots 2
-// March), this one skips it too.
+// See cron.hpp. The parser follows croniter 1.3.5's _expand (croniter/croniter.py) step by step:
+// the same checks in the same order, so that it accepts and refuses what croniter does, with the
+// exceptions cron.hpp lists.
 #include "cron.hpp"
 
 #include "excerpt.hpp"
@@ -11,8 +10,6 @@
 
 namespace asyncmq {
 namespace {
-
-enum FieldIndex { minute_f, hour_f, dom_f, month_f, dow_f, second_f };
 
 struct Field {
     const char *name;
@@ -88,19 +85,19 @@ Value read_value(int field, const char *b, const char *e, long long *v) {
         *v = digits_value(b, e);
         return Value::number;
     }
-    if (field == month_f)
+    if (field == cron_month)
         for (int i = 0; i < 12; i++)
             if (equals(b, e, month_names[i])) {
                 *v = i + 1;
                 return Value::number;
             }
-    if (field == dow_f)
+    if (field == cron_day_of_week)
         for (int i = 0; i < 7; i++)
             if (equals(b, e, day_names[i])) {
                 *v = i;
                 return Value::number;
             }
-    if (field == dom_f && equals(b, e, "l"))
+    if (field == cron_day_of_month && equals(b, e, "l"))
         return Value::last;
     return Value::bad;
 }
@@ -130,28 +127,28 @@ struct FieldParser {
     bool fail_value(const char *b, const char *e) {
         if (equals(b, e, "*")) // where a range starts (*-5)
             return fail("has an unexpected \"-\".");
-        if (field == dom_f && equals(b, e, "l"))
+        if (field == cron_day_of_month && equals(b, e, "l"))
             return fail("has L where a range starts: L stands alone or ends a range (20-L).");
         for (const char *p = b; p < e; p++)
             if (!is_word(*p) || is_digit(*p))
                 return fail("has no number where one is expected.");
         if (b == e)
             return fail("has no number where one is expected.");
-        if (field == month_f)
+        if (field == cron_month)
             return fail("has a name that is not a month (jan-dec).");
-        if (field == dow_f)
+        if (field == cron_day_of_week)
             return fail("has a name that is not a day of the week (sun-sat).");
         return fail("has a name where only numbers are read.");
     }
 
     // A value from a single item or a range, as croniter's LOWMAP and range check take it.
     bool add(long long v) {
-        if (field == dow_f && v == 7) {
+        if (field == cron_day_of_week && v == 7) {
             if (six)
                 return fail("has 7, which croniter reads as Sunday only in five-field expressions: write 0.");
             v = 0;
         }
-        if (field == dom_f && v == 0 && six)
+        if (field == cron_day_of_month && v == 0 && six)
             return fail("has day 0, which croniter reads as day 1 in six-field expressions: write 1.");
         if (v < fields[field].min || v > fields[field].max)
             return fail_range();
@@ -162,7 +159,7 @@ struct FieldParser {
     // low-high/step, from croniter's step_search_re; high_zero: high is written "0" or "sun".
     bool range(long long low, long long high, bool high_zero, long long step) {
         if (low > high) {
-            if (!(field == dow_f && high_zero))
+            if (!(field == cron_day_of_week && high_zero))
                 return fail_range();
             high = 7; // croniter reads 5-0 (or fri-sun) as 5-7
         }
@@ -181,13 +178,13 @@ struct FieldParser {
         if (read_value(field, lb, le, &low) != Value::number)
             return fail_value(lb, le);
         bool high_zero = equals(hb, he, "0");
-        if (field == dom_f && equals(hb, he, "l"))
+        if (field == cron_day_of_month && equals(hb, he, "l"))
             high = 31;
         else if (equals(hb, he, "*"))
             return fail("has a range that ends in *.");
         else if (read_value(field, hb, he, &high) != Value::number)
             return fail_value(hb, he);
-        else if (field == dow_f && high == 0 && !all_digits(hb, he))
+        else if (field == cron_day_of_week && high == 0 && !all_digits(hb, he))
             high_zero = true; // "sun": croniter compares the name's number as text
         return range(low, high, high_zero, step);
     }
@@ -208,7 +205,7 @@ struct FieldParser {
     bool item(const char *b, const char *e) {
         if (b == e)
             return fail("has no number where one is expected.");
-        if (field == dow_f) {
+        if (field == cron_day_of_week) {
             const char *p = b;
             while (p < e && is_word(*p))
                 p++;
@@ -334,157 +331,6 @@ struct FieldParser {
     bool star() const { return star_item || __builtin_popcountll(bits) + last + star_item == fields[field].all; }
 };
 
-// Days since 1970-01-01 to a civil date and back (H. Hinnant's algorithms), proleptic Gregorian.
-void civil_from_days(std::int64_t z, std::int64_t *y, int *m, int *d) {
-    z += 719468;
-    std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    std::int64_t doe = z - era * 146097;
-    std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    std::int64_t mp = (5 * doy + 2) / 153;
-    *d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-    *m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
-std::int64_t days_from_civil(std::int64_t y, int m, int d) {
-    y -= m <= 2;
-    std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    std::int64_t yoe = y - era * 400;
-    std::int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-    return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
-}
-
-int weekday_of(std::int64_t day) { // Sunday 0; 1970-01-01 was a Thursday
-    return static_cast<int>(day - floor_div(day + 4, 7) * 7 + 4);
-}
-
-int month_days(std::int64_t y, int m) {
-    static constexpr int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = y % 400 == 0 || (y % 4 == 0 && y % 100 != 0);
-    return days[m - 1] + (m == 2 && leap);
-}
-
-// croniter's _get_next_nearest_diff: the distance from x to the first value at or after it, or
-// around the range to the first value.
-int nearest(int x, std::uint64_t bits, int range) {
-    std::uint64_t above = bits & ~((std::uint64_t(1) << x) - 1);
-    if (above)
-        return __builtin_ctzll(above) - x;
-    return __builtin_ctzll(bits) - x + range;
-}
-
-// The same for the day of the month, whose list ends with L, read as the month's last day.
-int nearest_day(int x, std::uint64_t bits, bool last, int month_len) {
-    std::uint64_t above = bits & ~((std::uint64_t(1) << x) - 1);
-    if (above)
-        return __builtin_ctzll(above) - x;
-    if (last)
-        return month_len - x;
-    return __builtin_ctzll(bits) - x + month_len;
-}
-
-// croniter's proc_day_of_week_nth: the days from day d to the first w#n or Lw of its month, or
-// -1 when none is left in the month.
-int nearest_nth(const CronSpec &s, std::int64_t y, int m, int d, int month_len) {
-    int first_weekday = weekday_of(days_from_civil(y, m, 1));
-    int best = -1;
-    for (int w = 0; w < 7; w++) {
-        if (!s.nth[w])
-            continue;
-        int first = 1 + (w - first_weekday + 7) % 7;
-        int count = (month_len - first) / 7 + 1;
-        for (int n = 1; n <= 6; n++) {
-            if (!(s.nth[w] & (1u << (n - 1))))
-                continue;
-            int k = n == 6 ? count : n; // bit 5: the last
-            if (k > count)
-                continue;
-            int candidate = first + 7 * (k - 1);
-            if (d <= candidate && (best < 0 || candidate < best))
-                best = candidate;
-        }
-    }
-    return best < 0 ? -1 : best - d;
-}
-
-// croniter's _calc, forward: from the start, each field in turn moves the time to its next
-// match and the search begins again, until every field matches or 50 years have gone by.
-bool calc(const CronSpec &s, bool dom_star, bool dow_star, std::int64_t now, std::int64_t *out) {
-    std::int64_t t = now + (s.six_fields ? 1 : 60);
-    std::int64_t start_year;
-    int m, d;
-    civil_from_days(floor_div(t, 86400), &start_year, &m, &d);
-    while (true) {
-        std::int64_t day = floor_div(t, 86400), y;
-        civil_from_days(day, &y, &m, &d);
-        if (y - start_year > cron_search_years)
-            return false;
-        std::int64_t midnight = day * 86400;
-        int of_day = static_cast<int>(t - midnight);
-        int hour = of_day / 3600, minute = of_day / 60 % 60, second = of_day % 60;
-        if (!s.star[month_f]) {
-            int diff = nearest(m, s.months, 12);
-            if (diff != 0) {
-                int to = m + diff;
-                t = (to > 12 ? days_from_civil(y + 1, to - 12, 1) : days_from_civil(y, to, 1)) * 86400;
-                continue;
-            }
-        }
-        int month_len = month_days(y, m);
-        if (!dom_star && !(s.last_day && d == month_len)) {
-            int diff = nearest_day(d, s.days, s.last_day, month_len);
-            if (diff != 0) {
-                t = midnight + diff * std::int64_t(86400);
-                continue;
-            }
-        }
-        if (s.has_nth) {
-            int diff = nearest_nth(s, y, m, d, month_len);
-            if (diff != 0) {
-                t = midnight + (diff < 0 ? month_len - d + 1 : diff) * std::int64_t(86400);
-                continue;
-            }
-        } else if (!dow_star) {
-            int diff = nearest(weekday_of(day), s.weekdays, 7);
-            if (diff != 0) {
-                t = midnight + diff * std::int64_t(86400);
-                continue;
-            }
-        }
-        if (!s.star[hour_f]) {
-            int diff = nearest(hour, s.hours, 24);
-            if (diff != 0) {
-                t = midnight + (hour + diff) * std::int64_t(3600);
-                continue;
-            }
-        }
-        if (!s.star[minute_f]) {
-            int diff = nearest(minute, s.minutes, 60);
-            if (diff != 0) {
-                t = midnight + hour * std::int64_t(3600) + (minute + diff) * std::int64_t(60);
-                continue;
-            }
-        }
-        if (!s.six_fields) {
-            t -= second;
-        } else if (!s.star[second_f]) {
-            int diff = nearest(second, s.seconds, 60);
-            if (diff != 0) {
-                t += diff;
-                continue;
-            }
-        }
-        *out = t;
-        return true;
-    }
-}
-
 } // namespace
 
 bool cron_parse(const char *expr, ClipFn clip, CronSpec *out, char *problem, std::size_t problem_size) noexcept {
@@ -541,7 +387,7 @@ bool cron_parse(const char *expr, ClipFn clip, CronSpec *out, char *problem, std
     }
     *out = CronSpec{};
     out->six_fields = n == 6;
-    out->star[second_f] = true;
+    out->star[cron_second] = true;
     for (int i = 0; i < n; i++) {
         FieldParser f;
         f.field = i;
@@ -553,20 +399,20 @@ bool cron_parse(const char *expr, ClipFn clip, CronSpec *out, char *problem, std
             return false;
         out->star[i] = f.star();
         switch (i) {
-        case minute_f:
+        case cron_minute:
             out->minutes = f.bits;
             break;
-        case hour_f:
+        case cron_hour:
             out->hours = static_cast<std::uint32_t>(f.bits);
             break;
-        case dom_f:
+        case cron_day_of_month:
             out->days = static_cast<std::uint32_t>(f.bits);
             out->last_day = f.last;
             break;
-        case month_f:
+        case cron_month:
             out->months = static_cast<std::uint32_t>(f.bits);
             break;
-        case dow_f:
+        case cron_day_of_week:
             out->weekdays = static_cast<std::uint32_t>(f.bits);
             std::memcpy(out->nth, f.nth, sizeof out->nth);
             out->has_nth = f.any_nth;
@@ -576,18 +422,6 @@ bool cron_parse(const char *expr, ClipFn clip, CronSpec *out, char *problem, std
             break;
         }
     }
-    return true;
-}
-
-bool cron_next(const CronSpec &spec, std::int64_t after, std::int64_t *next) noexcept {
-    if (spec.star[dom_f] || spec.star[dow_f])
-        return calc(spec, spec.star[dom_f], spec.star[dow_f], after, next);
-    // croniter's day_or: the first time matching the day of the month, every day of the week
-    // allowed, or the day of the week, every day of the month allowed; nothing if either finds none.
-    std::int64_t by_day, by_weekday;
-    if (!calc(spec, false, true, after, &by_day) || !calc(spec, true, false, after, &by_weekday))
-        return false;
-    *next = by_day < by_weekday ? by_day : by_weekday;
     return true;
 }
 
