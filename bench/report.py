@@ -285,8 +285,8 @@ def drain_table(rows, sizes, batch, versions):
                 r = rows.get(("drain-" + form, w, size))
                 if r is None:
                     continue
-                if r["note"] and r["jobs"] is None:
-                    print("%-14s %7s  %-40s %s" % (label, size, DRAIN_NAMES[w], r["note"]))
+                if r["jobs"] is None:
+                    print("%-14s %7s  %-40s %s" % (label, size, DRAIN_NAMES[w], r["note"] or "not measured"))
                     continue
                 base = rows.get(("drain-" + form, w, sizes[0]))
                 x = ratio(r["jobs"], base["jobs"]) if base and base["jobs"] else "-"
