@@ -68,7 +68,7 @@ clean-pg_asyncmq:
 
 # ---- The benchmark ------------------------------------------------------------------------------
 # bench/run builds, installs privately, starts its own throwaway cluster and prints the tables
-# (bench/README.md); about 15 minutes. .ci/run runs `bench/run --smoke` instead.
+# (bench/README.md); about 40 minutes. .ci/run runs `bench/run --smoke` instead.
 .PHONY: bench
 bench:
 	bench/run

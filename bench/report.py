@@ -4,19 +4,40 @@
   report.py percentiles LOGFILE...       p50, p95 and p99 latency in ms, and the p50 of the last
                                          fifth of the run over that of the first (by time),
                                          tab-separated, of pgbench per-transaction logs (--log)
-  report.py table META RESULTS BATCH     prints the bench's tables from bench/in-cluster's files
+  report.py table META RESULTS BATCH VERSIONS
+                                         prints the bench's tables from bench/in-cluster's files
+                                         (VERSIONS: a workload and its software's version a line)
 """
 import math
 import sys
 
 NAMES = {
     "a": "(a) asyncmq functions",
+    "ad": "(a+d) (a) + asyncmq.dependants_index",
     "aw": "(a) with asyncmq.wakeups = on",
     "b": "(b) AsyncMQ 0.9.1 worker's statements",
     "b3": "(b3) (b) without resolve_dependency",
     "b3i": "(b3+i) (b3) + dequeue index",
     "c": "(c) floor: insert, SKIP LOCKED claim, delete",
     "d": "(d) PgQ: insert event, tick, batch, finish",
+    "e": "(e) pgmq: send, read, delete",
+    "f": "(f) graphile-worker's statements",
+}
+# The drain's workloads: the lifecycle's, and graphile-worker's own worker.
+DRAIN_NAMES = {
+    "a": "(a) asyncmq functions",
+    "ad": "(a+d) (a) + asyncmq.dependants_index",
+    "e": "(e) pgmq",
+    "f": "(f) graphile-worker's statements",
+    "fw": "(f) graphile-worker --once, no-op task",
+}
+# What a job costs each queue's table once it has run.
+COMPLETION = {
+    "a": "row kept, updated to completed (3 row versions a job)",
+    "ad": "row kept, updated to completed (3 row versions a job)",
+    "e": "row deleted (2 row versions a job)",
+    "f": "row deleted (2 row versions a job)",
+    "fw": "row deleted (2 row versions a job)",
 }
 # The backlog curve times one dequeue: AsyncMQ's is the same in (b) and (b3).
 BACKLOG_NAMES = {
@@ -26,7 +47,8 @@ BACKLOG_NAMES = {
     "big": "(b+i) under a generic plan",
 }
 SHORT = {"a": "(a)", "b": "(b)", "bi": "(b+i)", "big": "(b+i) generic plan"}
-ORDER = ["a", "aw", "b", "b3", "b3i", "c", "d"]
+ORDER = ["a", "ad", "aw", "b", "b3", "b3i", "c", "d", "e", "f"]
+DRAIN_ORDER = ["a", "ad", "e", "f", "fw"]
 
 
 def rank(lat, p):
@@ -81,8 +103,10 @@ def load(path):
     order = []
     with open(path) as f:
         for line in f:
-            section, w, size, jobs, p50, p95, p99, drift, note = (line.rstrip("\n").split("\t") + [""] * 9)[:9]
-            rows[(section, w, size)] = dict(jobs=num(jobs), p50=p50, p95=p95, p99=p99, drift=drift, note=note)
+            fields = (line.rstrip("\n").split("\t") + [""] * 13)[:13]
+            section, w, size, jobs, p50, p95, p99, drift, note, wal, rowbytes, indexes, drained = fields
+            rows[(section, w, size)] = dict(jobs=num(jobs), p50=p50, p95=p95, p99=p99, drift=drift, note=note,
+                                            wal=num(wal), rowbytes=num(rowbytes), indexes=indexes, drained=drained)
             if (section, size) not in order:
                 order.append((section, size))
     return rows, order
@@ -107,8 +131,13 @@ def lifecycle_table(rows, order, section, extra_name, extra):
                                                              ms(r["p99"]), extra(w, size, r, a), drift))
 
 
-def table(meta_path, results_path, batch):
+def table(meta_path, results_path, batch, versions_path):
     rows, order = load(results_path)
+    versions = {}
+    with open(versions_path) as f:
+        for line in f:
+            w, _, version = line.rstrip("\n").partition("\t")
+            versions[w] = version
     print("asyncmq bench")
     with open(meta_path) as f:
         for line in f:
@@ -135,7 +164,7 @@ def table(meta_path, results_path, batch):
         return ratio(r["jobs"], one["jobs"]) if one and not one["note"] else "-"
 
     lifecycle_table(rows, order, "batch", "x unbatched", vs_unbatched)
-    print("  (b) has no batched form: AsyncMQ's bulk_enqueue sends one upsert a job, and its dequeue takes one job.")
+    print("  (b) has no batched form: AsyncMQ's bulk_enqueue sends one upsert per job, and its dequeue takes one job.")
     print("  (b)'s resolve_dependency reads every job the queue ever completed, so its rate falls as the run goes on;")
     print("  (b3) leaves it out.")
 
@@ -164,8 +193,13 @@ def table(meta_path, results_path, batch):
             else:
                 print("%-46s" % BACKLOG_NAMES[w] + "".join(cells))
 
-    print()
-    print("Targets (issue 5)")
+    drain_sizes = []
+    for sec, size in order:
+        if sec.startswith("drain-") and size not in drain_sizes:
+            drain_sizes.append(size)
+    if drain_sizes:
+        drain_table(rows, drain_sizes, batch, versions)
+
     clients = [size for sec, size in order if sec == "life"]
     at = "8" if "8" in clients else (clients[-1] if clients else None)
 
@@ -173,19 +207,22 @@ def table(meta_path, results_path, batch):
         r = rows.get((section, w, size))
         return None if r is None or r["note"] else r["jobs"]
 
-    def target(text, value, goal, higher=True):
-        """goal None: a figure for comparison, with no target."""
-        if value is None:
-            print("  %-70s not measured" % text)
-        elif goal is None:
-            print("  %-70s %6.2fx" % (text, value))
-        else:
-            ok = value >= goal if higher else value <= goal
-            print("  %-70s %6.2fx  %s" % (text, value, "met" if ok else "NOT met"))
-
     def div(x, y):
         return x / y if x and y else None
 
+    def target(text, value, goal, higher=True, also=None):
+        """goal None: a figure for comparison, with no target. also: (label, value) printed after."""
+        extra = "" if also is None or also[1] is None else "   (%s: %.2fx)" % also
+        if value is None:
+            print("  %-72s not measured%s" % (text, extra))
+        elif goal is None:
+            print("  %-72s %6.2fx%s" % (text, value, extra))
+        else:
+            ok = value >= goal if higher else value <= goal
+            print("  %-72s %6.2fx  %s%s" % (text, value, "met" if ok else "NOT met", extra))
+
+    print()
+    print("Targets against AsyncMQ's own SQL and the floor, each met or not")
     if at:
         target("(a) jobs/s over (b) at %s clients, at least 2x" % at, div(jobs("life", "a", at), jobs("life", "b", at)), 2)
         target("  for comparison: (a) over (b3), (b) without resolve_dependency",
@@ -204,12 +241,75 @@ def table(meta_path, results_path, batch):
             target("%s dequeue at %s over %s waiting, at most 1.5x" % (SHORT[w], sizes[-1], sizes[0]),
                    value, 1.5, higher=False)
 
+    print()
+    print("Targets against the queues users would pick instead, each met or not: (a+d), the recommended")
+    print("configuration, over the peer (in brackets the same for (a), the dequeue index alone)")
+
+    def peer_target(text, section, size, peer, goal):
+        target(text, div(jobs(section, "ad", size), jobs(section, peer, size)), goal,
+               also=("(a)", div(jobs(section, "a", size), jobs(section, peer, size))))
+
+    if at:
+        peer_target("one job at a time, %s clients: over (e) pgmq, at least 1.5x" % at, "life", at, "e", 1.5)
+        peer_target("one job at a time, %s clients: over (f) graphile-worker's statements, at least 1.5x" % at,
+                    "life", at, "f", 1.5)
+        peer_target("batched, %s clients: over (e) pgmq, at least 1.0x" % at, "batch", at, "e", 1.0)
+        peer_target("batched, %s clients: over (f) graphile-worker's statements, at least 1.0x" % at, "batch", at, "f",
+                    1.0)
+    if drain_sizes:
+        big, small = drain_sizes[-1], drain_sizes[0]
+        for form, label in (("one", "one at a time"), ("batch", "in rounds of %s" % batch)):
+            sec = "drain-" + form
+            peer_target("drain of %s, %s: over (e) pgmq, at least 1.0x" % (big, label), sec, big, "e", 1.0)
+            peer_target("drain of %s, %s: over graphile-worker's worker, at least 1.0x" % (big, label), sec, big,
+                        "fw", 1.0)
+        if len(drain_sizes) > 1:
+            for form, label in (("one", "one at a time"), ("batch", "in rounds of %s" % batch)):
+                sec = "drain-" + form
+                target("drain %s: jobs/s at %s over at %s, at least 0.9x" % (label, big, small),
+                       div(jobs(sec, "ad", big), jobs(sec, "ad", small)), 0.9,
+                       also=("(a)", div(jobs(sec, "a", big), jobs(sec, "a", small))))
+
+
+def drain_table(rows, sizes, batch, versions):
+    print()
+    print("Drain: a backlog of N jobs enqueued in one call, VACUUM ANALYZE, then emptied by 8 connections")
+    print("(jobs/s over the jobs drained; p50 and p95 of one round: one job, or up to %s; WAL bytes written" % batch)
+    print(" a job drained, from pg_current_wal_lsn() before and after; x %s: jobs/s over the same drain's at %s jobs)"
+          % (sizes[0], sizes[0]))
+    print("%-14s %7s  %-40s %9s %9s %9s %10s  %s" % ("form", "backlog", "workload", "jobs/s", "p50 ms", "p95 ms",
+                                                   "WAL B/job", "x %s" % sizes[0]))
+    for form, label in (("one", "one at a time"), ("batch", "rounds of %s" % batch)):
+        for size in sizes:
+            for w in DRAIN_ORDER:
+                r = rows.get(("drain-" + form, w, size))
+                if r is None:
+                    continue
+                if r["jobs"] is None:
+                    print("%-14s %7s  %-40s %s" % (label, size, DRAIN_NAMES[w], r["note"] or "not measured"))
+                    continue
+                base = rows.get(("drain-" + form, w, sizes[0]))
+                x = ratio(r["jobs"], base["jobs"]) if base and base["jobs"] else "-"
+                wal = "%.0f" % r["wal"] if r["wal"] is not None else "-"
+                print("%-14s %7s  %-40s %9.0f %9s %9s %10s  %-7s %s" % (label, size, DRAIN_NAMES[w], r["jobs"], ms(r["p50"]),
+                                                                  ms(r["p95"]), wal, x, r["note"]))
+    print()
+    print("Work a job of the drain: the queue table's row (average bytes, as stored), its indexes, and what completing")
+    print("a job does to it")
+    print("  %-40s %-22s %9s %8s  %s" % ("workload", "version", "row bytes", "indexes", "on completion"))
+    for w in DRAIN_ORDER:
+        r = rows.get(("drain-one", w, sizes[0])) or rows.get(("drain-batch", w, sizes[0]))
+        if r is None or r["rowbytes"] is None:
+            continue
+        print("  %-40s %-22s %9.0f %8s  %s" % (DRAIN_NAMES[w], versions.get(w, "-"), r["rowbytes"], r["indexes"],
+                                              COMPLETION[w]))
+
 
 def main():
     if len(sys.argv) >= 2 and sys.argv[1] == "percentiles":
         print("\t".join(percentiles(sys.argv[2:])))
-    elif len(sys.argv) == 5 and sys.argv[1] == "table":
-        table(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif len(sys.argv) == 6 and sys.argv[1] == "table":
+        table(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5])
     else:
         sys.stderr.write(__doc__)
         sys.exit(2)

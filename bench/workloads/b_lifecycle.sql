@@ -1,4 +1,4 @@
--- (b) One job's lifecycle as AsyncMQ 0.9.1's PostgresBackend sends it (contract section 4):
+-- (b) One job's lifecycle as AsyncMQ 0.9.1's PostgresBackend sends it (asyncmq/backends/postgres.py):
 -- the statements below are its text, with its $n parameters as pgbench variables, so that under
 -- -M prepared they are prepared and bound the way asyncpg does it.
 -- Variables from bench/run: queue, waiting, active, completed, run (a tag), seq (starts at 0),

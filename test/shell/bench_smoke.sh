@@ -12,15 +12,17 @@ elapsed=$((SECONDS - start))
 expect_eq "bench smoke: bench/run --smoke exits 0" 0 "$code"
 expect_match "bench smoke: prints the machine and the server" '^  machine: .*CPUs' "$out"
 
-# Each workload's row: in the lifecycle table at 1 and 8 clients, and in the batched one (a), (c)
-# and (d) only (AsyncMQ has no batched dequeue).
-declare -A rows=([a]='\(a\) asyncmq functions' [aw]='\(a\) with asyncmq\.wakeups = on'
+# Each workload's row: in the lifecycle table at 1 and 8 clients, and in the batched one (a),
+# (a+d), (c), (d), (e) and (f) only (AsyncMQ has no batched dequeue).
+declare -A rows=([a]='\(a\) asyncmq functions' [a+d]='\(a\+d\) \(a\) \+ asyncmq\.dependants_index'
+    [aw]='\(a\) with asyncmq\.wakeups = on'
     [b]="\\(b\\) AsyncMQ 0\\.9\\.1 worker's statements" [b3]='\(b3\) \(b\) without resolve_dependency'
     [b3+i]='\(b3\+i\) \(b3\) \+ dequeue index' [c]='\(c\) floor: insert, SKIP LOCKED claim, delete'
-    [d]='\(d\) PgQ: insert event, tick, batch, finish')
-declare -A tables=([a]=2 [aw]=1 [b]=1 [b3]=1 [b3+i]=1 [c]=2 [d]=2)
+    [d]='\(d\) PgQ: insert event, tick, batch, finish' [e]='\(e\) pgmq: send, read, delete'
+    [f]="\\(f\\) graphile-worker's statements")
+declare -A tables=([a]=2 [a+d]=2 [aw]=1 [b]=1 [b3]=1 [b3+i]=1 [c]=2 [d]=2 [e]=2 [f]=2)
 for c in 1 8; do
-    for w in a aw b b3 b3+i c d; do
+    for w in a a+d aw b b3 b3+i c d e f; do
         expect_eq "bench smoke: ($w) has its rows at $c clients" "${tables[$w]}" \
             "$(printf '%s\n' "$out" | grep -cE "^ +$c  ${rows[$w]} ")"
     done
@@ -28,7 +30,7 @@ done
 # A row has numbers, or says why it has none: (a) until the lifecycle functions exist, (d) when
 # PgQ is not installed. An error is never fine.
 expect_eq "bench smoke: no workload failed" "" "$(printf '%s\n' "$out" | grep -E ' error: ')"
-for w in aw b b3 b3+i c; do
+for w in a+d aw b b3 b3+i c; do
     expect_match "bench smoke: ($w) has jobs/s and latencies" \
         "^ +8  ${rows[$w]} +[0-9]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ " "$out"
 done
@@ -37,6 +39,44 @@ expect_match "bench smoke: (a) has numbers or says the functions are missing" \
 expect_match "bench smoke: (d) has numbers or says it was skipped" "^ +8  ${rows[d]} +([0-9]+ +[0-9.]+|skipped: )" "$out"
 d_skipped=$(printf '%s\n' "$out" | grep -m1 -oE 'PgQ: .* skipped: .*' | sed 's/.*skipped: //')
 [ -n "$d_skipped" ] && echo "# (d) was skipped: $d_skipped"
+# The peers: pgmq from ../shared (a skip says why), graphile-worker from npm (skipped with a
+# line that says so when the registry cannot be reached).
+if [ -f ../shared/peers/pgmq-1.5.1/pgmq.sql ]; then
+    expect_match "bench smoke: (e) pgmq from ../shared has jobs/s and latencies" \
+        "^ +8  ${rows[e]} +[0-9]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ " "$out"
+    expect_match "bench smoke: the header names pgmq's version and file" \
+        '^  \(e\) pgmq: pgmq 1\.5\.1, plain-SQL install from /.*/pgmq-1\.5\.1/pgmq\.sql$' "$out"
+else
+    expect_match "bench smoke: (e) pgmq says it was skipped" "^ +8  ${rows[e]} +skipped: no pgmq\.sql" "$out"
+fi
+expect_match "bench smoke: (f) graphile-worker has numbers or says it was skipped" \
+    "^ +8  ${rows[f]} +([0-9]+ +[0-9.]+ +[0-9.]+|skipped: )" "$out"
+expect_match "bench smoke: the header names graphile-worker's version or why it was skipped" \
+    '^  \(f\) graphile-worker: (graphile-worker 0\.17\.3, installed with npm into the work directory|skipped: npm could not install graphile-worker 0\.17\.3 \(is the npm registry reachable\?\): [^(]*)$' "$out"
+
+# The drain: every workload at both backlogs, one job at a time and in rounds of 100, with jobs/s,
+# p50 and p95 a round (graphile-worker's own worker has no rounds to time) and WAL bytes a job;
+# the ratio to the smaller backlog.
+declare -A drain=([a]='\(a\) asyncmq functions' [a+d]='\(a\+d\) \(a\) \+ asyncmq\.dependants_index'
+    [e]='\(e\) pgmq' [f]="\\(f\\) graphile-worker's statements" [fw]='\(f\) graphile-worker --once, no-op task')
+for form in 'one at a time' 'rounds of 100'; do
+    for n in 400 800; do
+        for w in a a+d e f; do
+            expect_match "bench smoke: drain ($w), $form, $n jobs: jobs/s, p50, p95, WAL a job or a skip" \
+                "^$form +$n  ${drain[$w]} +([0-9]+ +[0-9.]+ +[0-9.]+ +[0-9]+  [0-9.]+x|skipped: )" "$out"
+        done
+        expect_match "bench smoke: drain (fw), $form, $n jobs: jobs/s and WAL a job or a skip" \
+            "^$form +$n  ${drain[fw]} +([0-9]+ +- +- +[0-9]+  [0-9.]+x|skipped: )" "$out"
+    done
+done
+expect_match "bench smoke: the drain's first backlog is its own reference" \
+    "^one at a time +400  ${drain[a+d]} +[0-9]+ +[0-9.]+ +[0-9.]+ +[0-9]+  1\.00x" "$out"
+expect_match "bench smoke: the work a job of (a+d): version, row bytes, indexes, completion" \
+    "^  ${drain[a+d]} +asyncmq [0-9.]+ +[0-9]+ +7  row kept, updated to completed" "$out"
+if [ -f ../shared/peers/pgmq-1.5.1/pgmq.sql ]; then
+    expect_match "bench smoke: the work a job of pgmq: two indexes, the row deleted" \
+        "^  ${drain[e]} +pgmq 1\.5\.1 +[0-9]+ +2  row deleted" "$out"
+fi
 expect_match "bench smoke: the backlog curve has (a) at 1000 and 10000 waiting jobs" \
     '^\(a\) asyncmq_dequeue +[0-9.]+ \(1\.00x\) +[0-9.]+ \([0-9.]+x\)' "$out"
 expect_match "bench smoke: the backlog curve has (b) at 1000 and 10000 waiting jobs" \
@@ -45,6 +85,14 @@ expect_match "bench smoke: the backlog curve has (b+i) at 1000 and 10000 waiting
     '^\(b\+i\) AsyncMQ dequeue \+ dequeue index +[0-9.]+ \(1\.00x\) +[0-9.]+ \([0-9.]+x\)' "$out"
 expect_match "bench smoke: the backlog curve has (b+i) under a generic plan at 1000 and 10000 waiting jobs" \
     '^\(b\+i\) under a generic plan +[0-9.]+ \(1\.00x\) +[0-9.]+ \([0-9.]+x\)' "$out"
-expect_match "bench smoke: the targets are printed" '^Targets' "$out"
+expect_match "bench smoke: the targets against AsyncMQ's SQL are printed" "^Targets against AsyncMQ's own SQL" "$out"
+expect_match "bench smoke: the targets against the peers are printed" '^Targets against the queues users would pick' "$out"
+for t in 'one job at a time, 8 clients: over \(e\) pgmq, at least 1\.5x' \
+    "batched, 8 clients: over \\(f\\) graphile-worker's statements, at least 1\\.0x" \
+    "drain of 800, one at a time: over graphile-worker's worker, at least 1\\.0x" \
+    'drain in rounds of 100: jobs/s at 800 over at 400, at least 0\.9x'; do
+    expect_match "bench smoke: target \"$t\" met or not, or not measured" \
+        "^  $t +([0-9.]+x  (met|NOT met)|not measured)" "$out"
+done
 echo "# bench smoke took $elapsed s (not asserted: wall time depends on the machine's load)"
 printf '%s\n' "$out" | sed 's/^/# /'
