@@ -3,8 +3,8 @@ while a few workers run the queue (asyncmq_enqueue, asyncmq_dequeue, asyncmq_com
 a time) for several intervals. Nothing that dies after the snapshot's xmin can be removed, by
 autovacuum, VACUUM or page pruning, so the jobs table's dead tuples grow with every job done.
 Each interval prints the dequeue and completion p95, the jobs done, the dead tuples (pgstattuple's
-exact count) and the sizes. Then the transaction ends, VACUUM runs, and one more interval shows
-the cost after recovery. Finally the backlog is drained: every job enqueued must have been
+exact count) and the sizes. Then the transaction ends, autovacuum gets a bounded time on its own,
+VACUUM runs, and one more interval shows the cost after recovery. Finally the backlog is drained: every job enqueued must have been
 completed exactly once.
 
 Against the cluster of PGHOST/PGPORT, as a superuser (CREATE EXTENSION pgstattuple); prints TAP
