@@ -157,7 +157,7 @@ Datum *insert_plain_jobs(const Call &call, const char *queue, const NewJob *jobs
         values[c] = (Datum *)palloc(sizeof(Datum) * n);
         nulls[c] = (bool *)palloc(sizeof(bool) * n);
     }
-    bool wake = false;
+    bool wake = false, delayed = false;
     for (int i = 0; i < n; i++) {
         Datum job_values[payload_values];
         char job_nulls[payload_values];
@@ -169,6 +169,7 @@ Datum *insert_plain_jobs(const Call &call, const char *queue, const NewJob *jobs
             nulls[c][i] = job_nulls[columns[c]] == 'n';
         }
         wake |= !jobs[i].has_delay;
+        delayed |= jobs[i].has_delay;
     }
     Datum args[1 + ncols];
     args[0] = CStringGetTextDatum(queue);
@@ -184,7 +185,9 @@ Datum *insert_plain_jobs(const Call &call, const char *queue, const NewJob *jobs
     run(call, insert_plain, args);
     if (wake)
         wake_queue(queue);
-    return values[0]; // the ids
+    if (delayed)
+        wake_scheduler_at_commit(); // delayed jobs to promote when they fall due
+    return values[0];               // the ids
 }
 
 char *enqueue_one(const Call &call, const char *queue, const NewJob &add, MemoryContext out) {

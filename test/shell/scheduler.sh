@@ -102,6 +102,20 @@ s2|t" s1 "SELECT database_name, pid IS NOT NULL FROM asyncmq_scheduler_status() 
 q -d s2 -c "SELECT asyncmq_upsert_repeatable('q', '{\"task_id\": \"app.t\", \"every\": 3600}')" \
     -c "UPDATE asyncmq_repeatables SET next_run = now()" >/dev/null
 poll "and it serves it" "1" s2 "SELECT count(*) FROM asyncmq_jobs"
+
+# A commit that makes a delayed job wakes the scheduler at once, however long its interval: each
+# job below falls due in 0.5 s and is promoted within the poll's 10 s, not after 600.
+waits_long="SELECT query ~ '^waiting (59[0-9]|600)[.]' FROM pg_stat_activity WHERE backend_type = 'asyncmq scheduler' AND datname = 's2'"
+q -c "ALTER SYSTEM SET asyncmq.scan_interval = 600" -c "SELECT pg_reload_conf()" >/dev/null
+poll "asyncmq.scan_interval = 600: the scheduler waits 600 s" "t" s2 "$waits_long"
+q -d s2 -c "SELECT asyncmq_enqueue('later', 'app.t', job_id => 'one', delay => 0.5)" >/dev/null
+poll "a delayed job enqueued wakes it: promoted when due" "waiting" s2 \
+    "SELECT status FROM asyncmq_jobs WHERE job_id = 'one'"
+poll "then it waits 600 s again" "t" s2 "$waits_long"
+q -d s2 -c "SELECT count(*) FROM asyncmq_enqueue_many('later', '[{\"task\": \"app.t\", \"delay\": 0.5}]')" >/dev/null
+poll "so does a delayed job of a plain asyncmq_enqueue_many batch" "waiting" s2 \
+    "SELECT status FROM asyncmq_jobs WHERE queue_name = 'later' AND job_id <> 'one'"
+q -c "ALTER SYSTEM RESET asyncmq.scan_interval" -c "SELECT pg_reload_conf()" >/dev/null
 q -c "ALTER SYSTEM SET asyncmq.database_names = 's2'" -c "SELECT pg_reload_conf()" >/dev/null
 poll "reload: the scheduler of the removed database stops" "s1|stopped|f
 s2|waiting|t" s1 "SELECT database_name, split_part(state, ' ', 1), pid IS NOT NULL FROM asyncmq_scheduler_status() ORDER BY 1"
