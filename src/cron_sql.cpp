@@ -39,10 +39,11 @@ int64 cron_after(const char *cron, int64 after) {
                                   cron_search_years)));
     // END_TIMESTAMP is a whole number of seconds: the last second PostgreSQL holds is one before.
     if (next - pg_epoch_seconds >= END_TIMESTAMP / USECS_PER_SEC)
-        ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE), errmsg("timestamp out of range"),
-                        errdetail("The next time cron expression \"%s\" matches is past 294276-12-31 23:59:59.999999 UTC, "
-                                  "the last time PostgreSQL holds.",
-                                  excerpt_of(cron))));
+        ereport(ERROR,
+                (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE), errmsg("timestamp out of range"),
+                 errdetail("The next time cron expression \"%s\" matches is past 294276-12-31 23:59:59.999999 UTC, "
+                           "the last time PostgreSQL holds.",
+                           excerpt_of(cron))));
     return next;
 }
 
