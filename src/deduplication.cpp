@@ -129,9 +129,7 @@ void read_dedup(const Call &call, Datum option, const char *where, NewJob *job) 
     job->dedup_id = text_column(0, opt_id);
     const char *ttl_type = json_type(opt_ttl_type);
     if ((job->has_dedup_ttl = ttl_type != nullptr)) {
-        double ttl = strcmp(ttl_type, "number") == 0
-                         ? DatumGetFloat8(DirectFunctionCall1(float8in, CStringGetDatum(text_column(0, opt_ttl))))
-                         : -1;
+        double ttl = strcmp(ttl_type, "number") == 0 ? float_of(text_column(0, opt_ttl)) : -1;
         if (!(ttl > 0 && std::isfinite(ttl)))
             ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                             errmsg("%sdeduplication ttl must be a number of seconds greater than 0", where),

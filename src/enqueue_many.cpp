@@ -3,6 +3,7 @@
 #include "args.hpp"
 #include "deduplication.hpp"
 #include "enqueue.hpp"
+#include "python_numbers.hpp"
 
 #include <cmath>
 
@@ -70,7 +71,7 @@ FROM pg_catalog.jsonb_array_elements($jobs) WITH ORDINALITY AS e(v, ord) ORDER B
 double number_field(const char *type, const char *text, const char *where, const char *key) {
     if (strcmp(type, "number") != 0)
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%s%s must be a number", where, key)));
-    return DatumGetFloat8(DirectFunctionCall1(float8in, CStringGetDatum(text)));
+    return float_of(text);
 }
 
 int32 int_field(const char *type, const char *text, const char *where, const char *key) {

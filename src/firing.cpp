@@ -7,6 +7,7 @@
 #include "clock.hpp"
 #include "cron_sql.hpp"
 #include "enqueue.hpp"
+#include "python_numbers.hpp"
 
 #include <cmath>
 
@@ -96,17 +97,13 @@ bool is(const char *type, const char *want) {
     return type != nullptr && strcmp(type, want) == 0;
 }
 
-double number_of(const char *text) {
-    return DatumGetFloat8(DirectFunctionCall1(float8in, CStringGetDatum(text)));
-}
-
 // Python's int(x or default) of a JSON number: truncated, and a 0 (false) gives the default.
 int32 int_of(const char *type, const char *text, int32 absent, int32 zero, const char *name) {
     if (type == nullptr)
         return absent;
     if (!is(type, "number"))
         refuse(psprintf("%s must be a number", name));
-    double x = std::trunc(number_of(text));
+    double x = std::trunc(float_of(text));
     if (!(x >= PG_INT32_MIN && x <= PG_INT32_MAX))
         refuse(psprintf("%s is out of range", name));
     return x == 0 ? zero : (int32)x;
@@ -131,14 +128,14 @@ void fire_one(const Call &call, const char *queue, Datum def) {
         if (!is(backoff_type, "number"))
             refuse("backoff must be a number");
         job.backoff_spelt = text_column(0, def_backoff);
-        job.backoff = number_of(job.backoff_spelt);
+        job.backoff = float_of(job.backoff_spelt);
     }
     const char *ttl_type = text_column(0, def_ttl_type);
     if ((job.has_ttl = ttl_type != nullptr)) {
         if (!is(ttl_type, "number"))
             refuse("ttl must be a number");
         job.ttl_spelt = text_column(0, def_ttl);
-        job.ttl = number_of(job.ttl_spelt);
+        job.ttl = float_of(job.ttl_spelt);
     }
     job.depends_on = PointerGetDatum(construct_empty_array(TEXTOID));
     const char *every_type = text_column(0, def_every_type);
@@ -154,7 +151,7 @@ void fire_one(const Call &call, const char *queue, Datum def) {
             refuse("cron must be a string");
         next_run = (double)cron_after(cron, (int64)std::floor(now)); // croniter floors the start
     } else if (every_type != nullptr) {
-        double seconds = is(every_type, "number") ? number_of(every) : -1;
+        double seconds = is(every_type, "number") ? float_of(every) : -1;
         if (!(seconds > 0 && std::isfinite(seconds)))
             refuse("every must be a number of seconds greater than 0");
         next_run = now + seconds;

@@ -1,5 +1,6 @@
 // See locked_job.hpp.
 #include "locked_job.hpp"
+#include "python_numbers.hpp"
 
 namespace asyncmq {
 namespace {
@@ -42,7 +43,7 @@ LockedJob lock_job(const Call &call, const char *queue, const char *job_id) {
         job.backoff = 1.5;
     } else if (strcmp(backoff_type, "number") == 0) {
         job.has_backoff = true;
-        job.backoff = DatumGetFloat8(DirectFunctionCall1(float8in, CStringGetDatum(text_column(0, lock_backoff))));
+        job.backoff = float_of(text_column(0, lock_backoff));
     }
     return job;
 }

@@ -41,4 +41,8 @@ Datum int_or_float_number(double value) {
     return float_number(value);
 }
 
+double float_of(const char *text) {
+    return DatumGetFloat8(DirectFunctionCall1(float8in, CStringGetDatum(text)));
+}
+
 } // namespace asyncmq

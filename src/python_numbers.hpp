@@ -18,4 +18,8 @@ Datum numeric_from(const char *text);
 // The text of a numeric Datum.
 char *numeric_text(Datum number);
 
+// A JSON number's text as a double, as Python's json module reads it into a float. ERROR 22003
+// when it is beyond a double's range (1e400).
+double float_of(const char *text);
+
 } // namespace asyncmq

@@ -4,6 +4,7 @@
 #include "args.hpp"
 #include "clock.hpp"
 #include "cron_sql.hpp"
+#include "python_numbers.hpp"
 #include "scheduler_state.hpp"
 #include "statement.hpp"
 
@@ -112,9 +113,7 @@ Repeatable normalise_repeatable(const Call &call, FunctionCallInfo fcinfo, int i
                         errhint("Give exactly one of them.")));
     double now = epoch_now();
     if (every_type != nullptr) {
-        double seconds = strcmp(every_type, "number") == 0
-                             ? DatumGetFloat8(DirectFunctionCall1(float8in, CStringGetDatum(every)))
-                             : -1;
+        double seconds = strcmp(every_type, "number") == 0 ? float_of(every) : -1;
         if (!(seconds > 0 && std::isfinite(seconds)))
             ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                             errmsg("every must be a number of seconds greater than 0")));
