@@ -6,8 +6,12 @@
 #include "locked_job.hpp"
 #include "python_numbers.hpp"
 #include "scheduler_state.hpp"
+#include "settings.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <initializer_list>
+#include <iterator>
 
 extern "C" {
 PG_FUNCTION_INFO_V1(asyncmq_complete);
@@ -67,6 +71,15 @@ constexpr char complete_set[] = R"(
       'status', 'completed', 'result', $result, 'delay_until', NULL, 'last_error', NULL,
       'error_traceback', NULL, 'last_attempt', j.data->'active_since'))";
 
+// A completion statement as asyncmq.delete_completed makes it: the completed row deleted instead
+// of written completed; the same parameters ($result unused) and planner, other SQL.
+Statement deleting(const Statement &completing, std::initializer_list<const char *> sql) {
+    Statement s = completing;
+    std::fill(std::begin(s.sql), std::end(s.sql), nullptr);
+    std::copy(sql.begin(), sql.end(), s.sql);
+    return s;
+}
+
 // The common completion in one statement: an active job of the queue without a cancellation
 // marker is completed and its dependants released ($parents is the job, as a one-element
 // array). A cancel that committed before the statement began left a marker it sees; one that
@@ -74,15 +87,19 @@ constexpr char complete_set[] = R"(
 // deletes the row or sets status cancelled). Whatever it does not complete goes to
 // complete_locked. The status test is written so that no index serves it: the row comes by its
 // key, never by a scan of the status index over every active job.
-const Statement complete_active = {{"WITH done AS (UPDATE {jobs} AS j SET ", complete_set, R"(
+constexpr char active_unmarked[] = R"(
   WHERE j.queue_name = $queue AND j.job_id = ($parents)[1] AND (j.status = 'active') IS TRUE
     AND NOT EXISTS (SELECT 1 FROM {cancelled} AS c WHERE c.queue_name = $queue AND c.job_id = ($parents)[1])
-  RETURNING j.id), )",
-                                    release_after_done},
-                                   {{"queue", TEXTOID}, {"parents", TEXTARRAYOID}, {"result", JSONBOID}},
-                                   SPI_OK_SELECT,
-                                   false,
-                                   Planner::by_index};
+  RETURNING j.id), )";
+const Statement complete_active = {
+    {"WITH done AS (UPDATE {jobs} AS j SET ", complete_set, active_unmarked, release_after_done},
+    {{"queue", TEXTOID}, {"parents", TEXTARRAYOID}, {"result", JSONBOID}},
+    SPI_OK_SELECT,
+    false,
+    Planner::by_index};
+// Under asyncmq.delete_completed the completed row is deleted instead ($result unused).
+const Statement complete_active_deleting =
+    deleting(complete_active, {"WITH done AS (DELETE FROM {jobs} AS j ", active_unmarked, release_after_done});
 
 // complete_active_job after lock_job, for any job: one with a cancellation marker loses its row
 // (the marker is read here, with a snapshot taken after the row lock, so a cancel that
@@ -90,37 +107,41 @@ const Statement complete_active = {{"WITH done AS (UPDATE {jobs} AS j SET ", com
 // released. Whether the job is active comes from lock_job ($active): the lock keeps it so, and
 // a clause on the status column could lead the planner to the status index instead of the
 // row's id.
-const Statement complete_locked = {
-    {R"(
+constexpr char locked_marked[] = R"(
 WITH m AS (SELECT EXISTS (SELECT 1 FROM {cancelled} AS c
                           WHERE c.queue_name = $queue AND c.job_id = ($parents)[1]) AS marked),
 gone AS (DELETE FROM {jobs} AS j USING m WHERE j.id = $row AND m.marked),
-done AS (UPDATE {jobs} AS j SET )",
-     complete_set, R"(
-  FROM m WHERE j.id = $row AND NOT m.marked AND $active RETURNING j.id), )",
-     release_after_done},
+done AS ()";
+constexpr char locked_active[] = R"( WHERE j.id = $row AND NOT m.marked AND $active RETURNING j.id), )";
+const Statement complete_locked = {
+    {locked_marked, "UPDATE {jobs} AS j SET ", complete_set, " FROM m", locked_active, release_after_done},
     {{"queue", TEXTOID}, {"parents", TEXTARRAYOID}, {"result", JSONBOID}, {"row", INT4OID}, {"active", BOOLOID}},
     SPI_OK_SELECT,
     false,
     Planner::by_index};
+const Statement complete_locked_deleting =
+    deleting(complete_locked, {locked_marked, "DELETE FROM {jobs} AS j USING m", locked_active, release_after_done});
 
 // asyncmq_complete_many in one statement: the rows locked in id order (so two calls with the
 // same ids in other orders cannot deadlock), a job with a cancellation marker deleted, the
-// active ones completed as complete_active completes one; returns the completed ids.
-const Statement complete_many = {{R"(
+// active ones completed as complete_active completes one (or deleted); returns the completed ids.
+constexpr char many_locked[] = R"(
 WITH locked AS (
   SELECT j.id, j.status,
          EXISTS (SELECT 1 FROM {cancelled} AS c WHERE c.queue_name = j.queue_name AND c.job_id = j.job_id) AS marked
   FROM {jobs} AS j WHERE j.queue_name = $queue AND j.job_id = ANY ($job_ids) ORDER BY j.id FOR UPDATE OF j),
 gone AS (DELETE FROM {jobs} AS j USING locked AS l WHERE j.id = l.id AND l.marked),
-done AS (UPDATE {jobs} AS j SET )",
-                                  complete_set, R"(
-  FROM locked AS l WHERE j.id = l.id AND NOT l.marked AND l.status = 'active' RETURNING j.job_id)
-SELECT pg_catalog.array_agg(d.job_id) FROM done AS d)"},
+done AS ()";
+constexpr char many_active[] = R"( locked AS l WHERE j.id = l.id AND NOT l.marked AND l.status = 'active'
+  RETURNING j.job_id)
+SELECT pg_catalog.array_agg(d.job_id) FROM done AS d)";
+const Statement complete_many = {{many_locked, "UPDATE {jobs} AS j SET ", complete_set, " FROM", many_active},
                                  {{"queue", TEXTOID}, {"job_ids", TEXTARRAYOID}, {"result", JSONBOID}},
                                  SPI_OK_SELECT,
                                  false,
                                  Planner::by_index};
+const Statement complete_many_deleting =
+    deleting(complete_many, {many_locked, "DELETE FROM {jobs} AS j USING", many_active});
 
 // retry_active_job (status delayed, a run time in data and column) or fail_active_job.
 const Statement fail_stmt = {
@@ -163,7 +184,8 @@ bool complete_one(const Call &call, const char *queue, const char *job_id, Datum
     // An active job without a marker, the worker's usual case: one statement, no separate lock.
     Datum fast[3] = {CStringGetTextDatum(queue), ids, result};
     char fast_nulls[3] = {' ', ' ', result_null ? 'n' : ' '};
-    run(call, complete_active, fast, fast_nulls);
+    bool deleting = delete_completed_setting();
+    run(call, deleting ? complete_active_deleting : complete_active, fast, fast_nulls);
     if (released_after(queue))
         return true;
     // Anything else (marked, not active, gone) under the row's lock, as AsyncMQ decides it.
@@ -173,7 +195,7 @@ bool complete_one(const Call &call, const char *queue, const char *job_id, Datum
     Datum args[5] = {CStringGetTextDatum(queue), ids, result, Int32GetDatum(job.row),
                      BoolGetDatum(has_status(job, "active"))};
     char nulls[5] = {' ', ' ', result_null ? 'n' : ' ', ' ', ' '};
-    run(call, complete_locked, args, nulls);
+    run(call, deleting ? complete_locked_deleting : complete_locked, args, nulls);
     return released_after(queue);
 }
 
@@ -199,7 +221,7 @@ extern "C" Datum asyncmq_complete_many(PG_FUNCTION_ARGS) {
     begin_call(&call);
     Datum args[3] = {CStringGetTextDatum(queue), PG_GETARG_DATUM(1), PG_ARGISNULL(2) ? (Datum)0 : PG_GETARG_DATUM(2)};
     char nulls[3] = {' ', ' ', PG_ARGISNULL(2) ? 'n' : ' '};
-    run(call, complete_many, args, nulls);
+    run(call, delete_completed_setting() ? complete_many_deleting : complete_many, args, nulls);
     bool none;
     Datum completed = column(1, &none);
     int32 done = 0;

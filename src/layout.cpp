@@ -166,11 +166,18 @@ const TableSpec &table_spec(Layout layout, TableKind kind) noexcept {
     return paused_queues_spec;
 }
 
-int jobs_index_specs(bool with_dequeue_index, bool with_dependants_index,
+int jobs_index_specs(IndexSet set, bool with_dequeue_index, bool with_dependants_index,
                      const IndexSpec *out[max_jobs_indexes]) noexcept {
     int n = 0;
-    for (const IndexSpec &spec : jobs_indexes)
-        out[n++] = &spec;
+    if (set == IndexSet::fast) {
+        out[n++] = &status_index;
+        out[n++] = &dequeue_index;
+        out[n++] = &dependants_index;
+        return n;
+    }
+    out[n++] = &queue_name_index;
+    out[n++] = &status_index;
+    out[n++] = &delay_until_index;
     if (with_dequeue_index)
         out[n++] = &dequeue_index;
     if (with_dependants_index)

@@ -45,11 +45,9 @@ struct IndexSpec {
 };
 
 // The documented indexes of the jobs table.
-constexpr IndexSpec jobs_indexes[] = {
-    {"_queue_name", "(queue_name)", {"queue_name"}, 1, false},
-    {"_status", "(status)", {"status"}, 1, false},
-    {"_delay_until", "(delay_until)", {"delay_until"}, 1, false},
-};
+constexpr IndexSpec queue_name_index = {"_queue_name", "(queue_name)", {"queue_name"}, 1, false};
+constexpr IndexSpec status_index = {"_status", "(status)", {"status"}, 1, false};
+constexpr IndexSpec delay_until_index = {"_delay_until", "(delay_until)", {"delay_until"}, 1, false};
 
 // Under asyncmq.dequeue_index: the order in which AsyncMQ's dequeue takes a queue's waiting jobs
 // (priority from the payload, 5 when absent, then the created_at column, then id), so that a
@@ -81,8 +79,17 @@ constexpr int max_jobs_indexes = 5;
 constexpr std::size_t jobs_index_prefix_bytes = 4;  // "idx_"
 constexpr std::size_t jobs_index_suffix_bytes = 12; // "_delay_until", the longest
 
-// The jobs table's indexes, with or without the dequeue and dependants indexes; returns their number.
-int jobs_index_specs(bool with_dequeue_index, bool with_dependants_index,
+// Which indexes the jobs table has (asyncmq.indexes). documented: the layout's three, then the
+// dequeue and dependants indexes as their settings ask. fast: the status index, the dequeue and
+// the dependants index. It leaves out the queue_name index, which the dequeue index and the unique
+// key (both lead with queue_name) make redundant, and the delay_until index: no statement reads
+// that column, AsyncMQ's and ours read data->>'delay_until'. The status index stays for what
+// scans every queue by status (AsyncMQ's stalled-job search, the scheduler's promotion).
+enum class IndexSet { documented, fast };
+
+// The jobs table's indexes for the set and, for the documented set, the two settings; returns
+// their number.
+int jobs_index_specs(IndexSet set, bool with_dequeue_index, bool with_dependants_index,
                      const IndexSpec *out[max_jobs_indexes]) noexcept;
 
 // AsyncMQ 0.9's paused-queues table has a fixed name and no setting.

@@ -15,6 +15,8 @@ char *workers_heartbeat_table;
 char *layout_value;
 bool dequeue_index_on = false;
 bool dependants_index_on = false;
+int indexes_value = static_cast<int>(IndexSet::documented);
+bool delete_completed_on = false;
 bool wakeups_on = false;
 
 // The scheduler's (README.md, Scheduler); AsyncMQ's names and defaults where it has the setting
@@ -38,6 +40,8 @@ const char *const other_settings[] = {
     "asyncmq.layout",
     "asyncmq.dequeue_index",
     "asyncmq.dependants_index",
+    "asyncmq.indexes",
+    "asyncmq.delete_completed",
     "asyncmq.wakeups",
     "asyncmq.database_names",
     "asyncmq.scan_interval",
@@ -60,6 +64,12 @@ struct TableSetting {
     const char *boot_value;
     char **variable;
     const char *description;
+};
+
+const config_enum_entry index_sets[] = {
+    {"documented", static_cast<int>(IndexSet::documented), false},
+    {"fast", static_cast<int>(IndexSet::fast), false},
+    {nullptr, 0, false},
 };
 
 const TableSetting table_settings[] = {
@@ -268,6 +278,18 @@ void define_settings() {
                              "not read the queue's whole backlog to release its dependants. It is not part of "
                              "AsyncMQ's layout.",
                              &dependants_index_on, false, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomEnumVariable("asyncmq.indexes", "Which indexes asyncmq_install() makes on the jobs table.",
+                             "documented: the layout's own, and the dequeue and dependants indexes when their "
+                             "settings are on. fast: the dequeue and dependants indexes and the status index, "
+                             "without idx_<jobs table>_queue_name and idx_<jobs table>_delay_until, which no "
+                             "statement of the extension or of AsyncMQ needs once the dequeue index is there.",
+                             &indexes_value, static_cast<int>(IndexSet::documented), index_sets, PGC_USERSET, 0,
+                             nullptr, nullptr, nullptr);
+    DefineCustomBoolVariable("asyncmq.delete_completed",
+                             "Whether asyncmq_complete and asyncmq_complete_many delete a completed job's row.",
+                             "Off by default: AsyncMQ keeps a completed job with its result, which get_job_state, "
+                             "get_job_result and list_jobs read back. On, completing writes no row version.",
+                             &delete_completed_on, false, PGC_USERSET, 0, nullptr, nullptr, nullptr);
     DefineCustomBoolVariable(
         "asyncmq.wakeups", "Whether the job lifecycle functions NOTIFY a queue's channel when its jobs become ready.",
         "Off by default: AsyncMQ's workers poll, and a transaction that notifies takes a database-wide lock at "
@@ -319,6 +341,14 @@ bool dequeue_index_setting() {
 
 bool dependants_index_setting() {
     return dependants_index_on;
+}
+
+IndexSet indexes_setting() {
+    return static_cast<IndexSet>(indexes_value);
+}
+
+bool delete_completed_setting() {
+    return delete_completed_on;
 }
 
 bool wakeups_setting() {

@@ -26,6 +26,12 @@ bool dequeue_index_setting();
 // asyncmq.dependants_index: also make the index of the jobs that wait for a parent.
 bool dependants_index_setting();
 
+// asyncmq.indexes: which indexes the jobs table has (IndexSet in layout.hpp).
+IndexSet indexes_setting();
+
+// asyncmq.delete_completed: completing a job deletes its row instead of keeping it completed.
+bool delete_completed_setting();
+
 // asyncmq.wakeups: the lifecycle functions NOTIFY a queue's channel when its jobs become ready.
 bool wakeups_setting();
 

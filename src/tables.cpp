@@ -16,7 +16,7 @@ constexpr TableKind all_kinds[] = {TableKind::jobs, TableKind::repeatables, Tabl
 void read_tables(Tables *t) {
     refuse_discarded_settings();
     t->layout = layout_setting();
-    t->nindexes = jobs_index_specs(dequeue_index_setting(), dependants_index_setting(), t->indexes);
+    t->nindexes = jobs_index_specs(indexes_setting(), dequeue_index_setting(), dependants_index_setting(), t->indexes);
     t->count = 0;
     for (TableKind kind : all_kinds) {
         if (!layout_has(t->layout, kind))
