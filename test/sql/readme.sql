@@ -23,6 +23,16 @@ SET asyncmq.layout = '0.9.1';
 SELECT asyncmq_layout();
 RESET asyncmq.layout;
 
+-- The fast configuration
+SET asyncmq.layout = '0.9';
+SET asyncmq.indexes = fast;
+SELECT asyncmq_install();
+SELECT indexrelid::regclass::text COLLATE "C" AS index FROM pg_index
+WHERE indrelid = 'asyncmq_jobs'::regclass ORDER BY 1;
+SELECT asyncmq_install(drop => true);
+RESET asyncmq.indexes;
+RESET asyncmq.layout;
+
 -- Troubleshooting: migrating a table from AsyncMQ 0.7 to 0.8.
 SET asyncmq.layout = '0.7';
 SELECT asyncmq_install();
