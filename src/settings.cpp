@@ -99,6 +99,18 @@ char *discarded_names = nullptr;
 int discarded_count = 0;
 LocalTransactionId discarded_in = InvalidLocalTransactionId;
 
+// Our settings that held a value when the library was loaded, with the value's source: when
+// PostgreSQL rejects a value as it defines the setting (a bool or enum it cannot read), it only
+// warns and the setting keeps its default, so its source is no longer the value's.
+struct HeldValue {
+    const char *name;
+    GucSource source;
+};
+HeldValue held_values[64];
+int held_count = 0;
+char *rejected_names = nullptr;
+int rejected_count = 0;
+
 const TableSetting *find_table_setting(TableKind kind) {
     for (const TableSetting &s : table_settings)
         if (s.kind == kind)
@@ -183,14 +195,39 @@ void note_misspelt_settings() {
     initStringInfo(&names);
     for (int i = 0; i < n; i++) {
         const char *name = vars[i]->name;
-        if (!(vars[i]->flags & GUC_CUSTOM_PLACEHOLDER) || pg_strncasecmp(name, "asyncmq.", 8) != 0 ||
-            is_our_setting(name))
+        if (!(vars[i]->flags & GUC_CUSTOM_PLACEHOLDER) || pg_strncasecmp(name, "asyncmq.", 8) != 0)
             continue;
+        if (is_our_setting(name)) {
+            if (vars[i]->source != PGC_S_DEFAULT && held_count < static_cast<int>(lengthof(held_values)))
+                held_values[held_count++] = {MemoryContextStrdup(TopMemoryContext, name), vars[i]->source};
+            continue;
+        }
         appendStringInfo(&names, "%s%s", discarded_count > 0 ? ", " : "", name);
         discarded_count++;
     }
     if (discarded_count > 0 && MyProc != nullptr) {
         discarded_names = MemoryContextStrdup(TopMemoryContext, names.data);
+        discarded_in = MyProc->lxid;
+    }
+    pfree(names.data);
+}
+
+// Notes our settings whose value, set before the library was loaded, PostgreSQL rejected as it
+// defined them (see HeldValue).
+void note_rejected_settings() {
+    struct config_generic **vars = get_guc_variables();
+    int n = GetNumConfigOptions();
+    StringInfoData names;
+
+    initStringInfo(&names);
+    for (int h = 0; h < held_count; h++)
+        for (int i = 0; i < n; i++)
+            if (pg_strcasecmp(vars[i]->name, held_values[h].name) == 0 && vars[i]->source != held_values[h].source) {
+                appendStringInfo(&names, "%s\"%s\"", rejected_count > 0 ? ", " : "", vars[i]->name);
+                rejected_count++;
+            }
+    if (rejected_count > 0 && MyProc != nullptr) {
+        rejected_names = MemoryContextStrdup(TopMemoryContext, names.data);
         discarded_in = MyProc->lxid;
     }
     pfree(names.data);
@@ -297,6 +334,7 @@ void define_settings() {
         &wakeups_on, false, PGC_USERSET, 0, nullptr, nullptr, nullptr);
     define_scheduler_settings();
     defining = false;
+    note_rejected_settings();
     MarkGUCPrefixReserved("asyncmq");
 }
 
@@ -377,7 +415,18 @@ SchedulerSettings scheduler_settings() {
 }
 
 void refuse_discarded_settings() {
-    if (discarded_names == nullptr || MyProc == nullptr || MyProc->lxid != discarded_in)
+    if (MyProc == nullptr || MyProc->lxid != discarded_in)
+        return;
+    if (rejected_names != nullptr)
+        ereport(ERROR,
+                (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                 errmsg(rejected_count == 1 ? "invalid value for parameter %s" : "invalid values for parameters %s",
+                        rejected_names),
+                 errdetail("A value set before the asyncmq library was loaded cannot be checked then; PostgreSQL "
+                           "ignored it when the library was loaded because it could not read it."),
+                 errhint("Set it again with a valid value; SELECT name, vartype, enumvals FROM pg_settings "
+                         "WHERE name LIKE 'asyncmq.%%' lists the settings and their values.")));
+    if (discarded_names == nullptr)
         return;
     ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
                     errmsg(discarded_count == 1 ? "unrecognized configuration parameter \"%s\""

@@ -49,7 +49,8 @@ struct SchedulerSettings {
 SchedulerSettings scheduler_settings();
 
 // ERROR if the call that loaded this library found misspelt asyncmq.* settings: they were set
-// before the prefix was reserved and PostgreSQL has just discarded them with a WARNING.
+// before the prefix was reserved and PostgreSQL has just discarded them with a WARNING; or if it
+// found a value of one of ours, set before, that PostgreSQL could not read and ignored.
 void refuse_discarded_settings();
 
 } // namespace asyncmq

@@ -138,5 +138,25 @@ SHOW asyncmq.postgres_job_table_name;
 SELECT asyncmq_install(drop => true);
 SELECT count(*) AS tables_left FROM pg_class WHERE relname IN ('asyncmq_jobs', 'asyncmq_repeatables', 'asyncmq_cancelled_jobs');
 
+-- A value of one of ours that PostgreSQL cannot read, set before the library was loaded, is
+-- ignored by PostgreSQL with a WARNING as the library loads; the call that loaded it refuses to go
+-- on with the default in its place, so this install does not make the documented indexes.
+\c
+SET asyncmq.indexes = 'lean';
+SET asyncmq.delete_completed = 'sometimes';
+SELECT asyncmq_install();
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS tables_made FROM pg_class WHERE relname = 'asyncmq_jobs';
+SHOW asyncmq.indexes;
+SELECT asyncmq_install();
+SELECT count(*) AS tables_made FROM pg_class WHERE relname = 'asyncmq_jobs';
+SELECT asyncmq_install(drop => true);
+-- A readable one is taken as it was set.
+\c
+SET asyncmq.indexes = 'fast';
+SELECT asyncmq_install();
+SELECT count(*) AS dequeue_index FROM pg_class WHERE relname = 'idx_asyncmq_jobs_dequeue';
+SELECT asyncmq_install(drop => true);
+
 DROP SCHEMA side;
 DROP SCHEMA "Odd Schema";
