@@ -12,6 +12,7 @@ import math
 import sys
 
 NAMES = {
+    "a0": "(a0) asyncmq functions, documented layout",
     "a": "(a) asyncmq functions",
     "af": "(a+f) (a), asyncmq.indexes = fast",
     "ax": "(a+f+x) + asyncmq.delete_completed",
@@ -26,6 +27,7 @@ NAMES = {
 }
 # The drain's workloads: the lifecycle's, and graphile-worker's own worker.
 DRAIN_NAMES = {
+    "a0": "(a0) asyncmq functions, documented layout",
     "a": "(a) asyncmq functions",
     "af": "(a+f) (a), asyncmq.indexes = fast",
     "ax": "(a+f+x) + asyncmq.delete_completed",
@@ -35,6 +37,7 @@ DRAIN_NAMES = {
 }
 # What a job costs each queue's table once it has run.
 COMPLETION = {
+    "a0": "row kept, updated to completed (3 row versions a job)",
     "a": "row kept, updated to completed (3 row versions a job)",
     "af": "row kept, updated to completed (3 row versions a job)",
     "ax": "row deleted (2 row versions a job)",
@@ -50,8 +53,8 @@ BACKLOG_NAMES = {
     "big": "(b+i) under a generic plan",
 }
 SHORT = {"a": "(a)", "b": "(b)", "bi": "(b+i)", "big": "(b+i) generic plan"}
-ORDER = ["a", "af", "ax", "aw", "b", "b3", "b3i", "c", "d", "e", "f"]
-DRAIN_ORDER = ["a", "af", "ax", "e", "f", "fw"]
+ORDER = ["a0", "a", "af", "ax", "aw", "b", "b3", "b3i", "c", "d", "e", "f"]
+DRAIN_ORDER = ["a0", "a", "af", "ax", "e", "f", "fw"]
 
 
 def rank(lat, p):

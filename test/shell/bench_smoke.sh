@@ -12,18 +12,18 @@ elapsed=$((SECONDS - start))
 expect_eq "bench smoke: bench/run --smoke exits 0" 0 "$code"
 expect_match "bench smoke: prints the machine and the server" '^  machine: .*CPUs' "$out"
 
-# Each workload's row: in the lifecycle table at 1 and 8 clients, and in the batched one (a),
-# (a+f), (a+f+x), (c), (d), (e) and (f) only (AsyncMQ has no batched dequeue).
-declare -A rows=([a]='\(a\) asyncmq functions' [a+f]='\(a\+f\) \(a\), asyncmq\.indexes = fast'
+# Each workload's row: in the lifecycle table at 1 and 8 clients, and in the batched one (a0),
+# (a), (a+f), (a+f+x), (c), (d), (e) and (f) only (AsyncMQ has no batched dequeue).
+declare -A rows=([a0]='\(a0\) asyncmq functions, documented layout' [a]='\(a\) asyncmq functions' [a+f]='\(a\+f\) \(a\), asyncmq\.indexes = fast'
     [a+f+x]='\(a\+f\+x\) \+ asyncmq\.delete_completed'
     [aw]='\(a\) with asyncmq\.wakeups = on'
     [b]="\\(b\\) AsyncMQ 0\\.9\\.1 worker's statements" [b3]='\(b3\) \(b\) without resolve_dependency'
     [b3+i]='\(b3\+i\) \(b3\) \+ dequeue index' [c]='\(c\) floor: insert, SKIP LOCKED claim, delete'
     [d]='\(d\) PgQ: insert event, tick, batch, finish' [e]='\(e\) pgmq: send, read, delete'
     [f]="\\(f\\) graphile-worker's statements")
-declare -A tables=([a]=2 [a+f]=2 [a+f+x]=2 [aw]=1 [b]=1 [b3]=1 [b3+i]=1 [c]=2 [d]=2 [e]=2 [f]=2)
+declare -A tables=([a0]=2 [a]=2 [a+f]=2 [a+f+x]=2 [aw]=1 [b]=1 [b3]=1 [b3+i]=1 [c]=2 [d]=2 [e]=2 [f]=2)
 for c in 1 8; do
-    for w in a a+f a+f+x aw b b3 b3+i c d e f; do
+    for w in a0 a a+f a+f+x aw b b3 b3+i c d e f; do
         expect_eq "bench smoke: ($w) has its rows at $c clients" "${tables[$w]}" \
             "$(printf '%s\n' "$out" | grep -cE "^ +$c  ${rows[$w]} ")"
     done
@@ -31,7 +31,7 @@ done
 # A row has numbers, or says why it has none: (a) until the lifecycle functions exist, (d) when
 # PgQ is not installed. An error is never fine.
 expect_eq "bench smoke: no workload failed" "" "$(printf '%s\n' "$out" | grep -E ' error: ')"
-for w in a+f a+f+x aw b b3 b3+i c; do
+for w in a0 a+f a+f+x aw b b3 b3+i c; do
     expect_match "bench smoke: ($w) has jobs/s and latencies" \
         "^ +8  ${rows[$w]} +[0-9]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ " "$out"
 done
@@ -58,12 +58,12 @@ expect_match "bench smoke: the header names graphile-worker's version or why it 
 # The drain: every workload at both backlogs, one job at a time and in rounds of 100, with jobs/s,
 # p50 and p95 a round (graphile-worker's own worker has no rounds to time) and WAL bytes a job;
 # the ratio to the smaller backlog.
-declare -A drain=([a]='\(a\) asyncmq functions' [a+f]='\(a\+f\) \(a\), asyncmq\.indexes = fast'
+declare -A drain=([a0]='\(a0\) asyncmq functions, documented layout' [a]='\(a\) asyncmq functions' [a+f]='\(a\+f\) \(a\), asyncmq\.indexes = fast'
     [a+f+x]='\(a\+f\+x\) \+ asyncmq\.delete_completed'
     [e]='\(e\) pgmq' [f]="\\(f\\) graphile-worker's statements" [fw]='\(f\) graphile-worker --once, no-op task')
 for form in 'one at a time' 'rounds of 100'; do
     for n in 400 800; do
-        for w in a a+f a+f+x e f; do
+        for w in a0 a a+f a+f+x e f; do
             expect_match "bench smoke: drain ($w), $form, $n jobs: jobs/s, p50, p95, WAL a job or a skip" \
                 "^$form +$n  ${drain[$w]} +([0-9]+ +[0-9.]+ +[0-9.]+ +[0-9]+  [0-9.]+x|skipped: )" "$out"
         done
@@ -73,6 +73,8 @@ for form in 'one at a time' 'rounds of 100'; do
 done
 expect_match "bench smoke: the drain's first backlog is its own reference" \
     "^one at a time +400  ${drain[a+f]} +[0-9]+ +[0-9.]+ +[0-9.]+ +[0-9]+  1\.00x" "$out"
+expect_match "bench smoke: the work a job of (a0): version, row bytes, the five of the documented layout, completion" \
+    "^  ${drain[a0]} +asyncmq [0-9.]+ +[0-9]+ +5  row kept, updated to completed" "$out"
 expect_match "bench smoke: the work a job of (a): version, row bytes, six indexes, completion" \
     "^  ${drain[a]} +asyncmq [0-9.]+ +[0-9]+ +6  row kept, updated to completed" "$out"
 expect_match "bench smoke: the work a job of (a+f): five indexes, the row kept" \
