@@ -1,6 +1,7 @@
 // asyncmq_dequeue(queue, max_jobs): AsyncMQ's dequeue, the next runnable jobs claimed as active.
 #include "args.hpp"
 #include "clock.hpp"
+#include "job_row.hpp"
 #include "python_numbers.hpp"
 #include "statement.hpp"
 
@@ -11,11 +12,37 @@ PG_FUNCTION_INFO_V1(asyncmq_dequeue);
 namespace asyncmq {
 namespace {
 
-// The queue's waiting rows that have a cancellation marker, deleted: a CTE named gone.
-constexpr char delete_marked[] = R"(
-gone AS (DELETE FROM {jobs} AS j USING {cancelled} AS c
-         WHERE j.queue_name = $queue AND j.status = 'waiting' AND c.queue_name = j.queue_name
-           AND c.job_id = j.job_id {unpaused}))";
+// The queue's cancellation markers, and the deletion of the marked jobs that wait, by their rows'
+// ids (found by find_job_row, so that no plan reads the queue's history to find them).
+const Statement markers_stmt = {
+    {"SELECT c.job_id FROM {cancelled} AS c WHERE c.queue_name = $queue"}, {{"queue", TEXTOID}}, SPI_OK_SELECT, true};
+const Statement delete_marked = {
+    {"DELETE FROM {jobs} AS j WHERE j.id = ANY ($rows) AND j.status = 'waiting' {unpaused}"},
+    {{"rows", INT4ARRAYOID}, {"queue", TEXTOID}},
+    SPI_OK_DELETE};
+
+// AsyncMQ's dequeue first deletes the queue's waiting jobs that have a cancellation marker.
+void delete_marked_jobs(const Call &call, const char *queue) {
+    Datum queue_arg[1] = {CStringGetTextDatum(queue)};
+    uint64 n = run(call, markers_stmt, queue_arg);
+    if (n == 0)
+        return;
+    char **job_ids = (char **)palloc(n * sizeof(char *));
+    for (uint64 i = 0; i < n; i++)
+        job_ids[i] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+    Datum *rows = (Datum *)palloc(n * sizeof(Datum));
+    int nrows = 0;
+    for (uint64 i = 0; i < n; i++) {
+        int32 row;
+        if (job_ids[i] != nullptr && find_job_row(call, queue, job_ids[i], &row))
+            rows[nrows++] = Int32GetDatum(row);
+    }
+    if (nrows == 0)
+        return;
+    Datum args[2] = {PointerGetDatum(construct_array(rows, nrows, INT4OID, sizeof(int32), true, TYPALIGN_INT)),
+                     CStringGetTextDatum(queue)};
+    run(call, delete_marked, args);
+}
 
 // The ids of the next runnable rows by priority, then the created_at column, then insertion
 // order (the serial id) for rows made in one transaction; a LIMIT and the lock follow. A paused
@@ -34,7 +61,7 @@ constexpr char claim_set[] = R"(
   data = j.data || pg_catalog.jsonb_build_object('status', 'active', 'active_since', $now::pg_catalog.numeric))";
 
 // Up to $max_jobs jobs in one statement, returned in the order they were taken.
-const Statement dequeue_many = {{"WITH ", delete_marked, ", picked AS (", pick_runnable, R"(
+const Statement dequeue_many = {{"WITH picked AS (", pick_runnable, R"(
   LIMIT $max_jobs FOR UPDATE OF w SKIP LOCKED),
 claimed AS (UPDATE {jobs} AS j SET )",
                                  claim_set, R"(
@@ -50,8 +77,8 @@ SELECT c.data FROM claimed AS c ORDER BY c.priority, c.created_at, c.id)"},
 // cache settles on one generic plan: with LIMIT $max_jobs a custom plan (which knows the limit)
 // always looks cheaper than a generic one over a large backlog, and the statement was planned
 // afresh on every call.
-const Statement dequeue_one = {{"WITH ", delete_marked, " UPDATE {jobs} AS j SET ", claim_set, " WHERE j.id = (",
-                                pick_runnable, " LIMIT 1 FOR UPDATE OF w SKIP LOCKED) RETURNING j.data"},
+const Statement dequeue_one = {{"UPDATE {jobs} AS j SET ", claim_set, " WHERE j.id = (", pick_runnable,
+                                " LIMIT 1 FOR UPDATE OF w SKIP LOCKED) RETURNING j.data"},
                                {{"queue", TEXTOID}, {"now", NUMERICOID}},
                                SPI_OK_UPDATE_RETURNING,
                                false,
@@ -73,6 +100,8 @@ extern "C" Datum asyncmq_dequeue(PG_FUNCTION_ARGS) {
     ReturnSetInfo *rsinfo = (ReturnSetInfo *)fcinfo->resultinfo;
     Call call;
     begin_call(&call);
+    if (max_jobs > 0)
+        delete_marked_jobs(call, queue);
     if (max_jobs == 1) {
         Datum args[2] = {CStringGetTextDatum(queue), float_number(epoch_now())};
         run(call, dequeue_one, args);

@@ -3,6 +3,7 @@
 #include "args.hpp"
 #include "clock.hpp"
 #include "dependants.hpp"
+#include "job_row.hpp"
 #include "locked_job.hpp"
 #include "python_numbers.hpp"
 #include "scheduler_state.hpp"
@@ -85,15 +86,15 @@ Statement deleting(const Statement &completing, std::initializer_list<const char
 // array). A cancel that committed before the statement began left a marker it sees; one that
 // holds the row's lock makes it wait, and then the row it re-reads is no longer active (cancel
 // deletes the row or sets status cancelled). Whatever it does not complete goes to
-// complete_locked. The status test is written so that no index serves it: the row comes by its
-// key, never by a scan of the status index over every active job.
+// complete_locked. The row comes by its id ($row, found by find_job_row), and the status test is
+// written so that no index serves it: never a scan of the status index over every active job.
 constexpr char active_unmarked[] = R"(
-  WHERE j.queue_name = $queue AND j.job_id = ($parents)[1] AND (j.status = 'active') IS TRUE
+  WHERE j.id = $row AND (j.status = 'active') IS TRUE
     AND NOT EXISTS (SELECT 1 FROM {cancelled} AS c WHERE c.queue_name = $queue AND c.job_id = ($parents)[1])
   RETURNING j.id), )";
 const Statement complete_active = {
     {"WITH done AS (UPDATE {jobs} AS j SET ", complete_set, active_unmarked, release_after_done},
-    {{"queue", TEXTOID}, {"parents", TEXTARRAYOID}, {"result", JSONBOID}},
+    {{"queue", TEXTOID}, {"parents", TEXTARRAYOID}, {"result", JSONBOID}, {"row", INT4OID}},
     SPI_OK_SELECT,
     false,
     Planner::by_index};
@@ -180,10 +181,13 @@ double retry_delay(const LockedJob &job, int32 retries) {
 }
 
 bool complete_one(const Call &call, const char *queue, const char *job_id, Datum result, bool result_null) {
+    int32 row;
+    if (!find_job_row(call, queue, job_id, &row))
+        return false;
     Datum ids = one_text_array(job_id);
     // An active job without a marker, the worker's usual case: one statement, no separate lock.
-    Datum fast[3] = {CStringGetTextDatum(queue), ids, result};
-    char fast_nulls[3] = {' ', ' ', result_null ? 'n' : ' '};
+    Datum fast[4] = {CStringGetTextDatum(queue), ids, result, Int32GetDatum(row)};
+    char fast_nulls[4] = {' ', ' ', result_null ? 'n' : ' ', ' '};
     bool deleting = delete_completed_setting();
     run(call, deleting ? complete_active_deleting : complete_active, fast, fast_nulls);
     if (released_after(queue))

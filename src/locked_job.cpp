@@ -1,5 +1,6 @@
 // See locked_job.hpp.
 #include "locked_job.hpp"
+#include "job_row.hpp"
 #include "python_numbers.hpp"
 
 namespace asyncmq {
@@ -13,8 +14,8 @@ SELECT j.id, j.status,
        COALESCE((j.data->>'retries')::pg_catalog.numeric::pg_catalog.int4, 0),
        COALESCE((j.data->>'max_retries')::pg_catalog.numeric::pg_catalog.int4, 3),
        pg_catalog.jsonb_typeof(j.data->'backoff'), j.data->>'backoff'
-FROM {jobs} AS j WHERE j.queue_name = $queue AND j.job_id = $job_id FOR UPDATE OF j)"},
-                             {{"queue", TEXTOID}, {"job_id", TEXTOID}},
+FROM {jobs} AS j WHERE j.id = $row FOR UPDATE OF j)"},
+                             {{"row", INT4OID}},
                              SPI_OK_SELECT};
 
 const Statement marked_stmt = {
@@ -28,8 +29,11 @@ const Statement delete_row_stmt = {{R"(DELETE FROM {jobs} AS j WHERE j.id = $row
 
 LockedJob lock_job(const Call &call, const char *queue, const char *job_id) {
     LockedJob job = {};
-    Datum args[2] = {CStringGetTextDatum(queue), CStringGetTextDatum(job_id)};
-    if (run(call, lock_stmt, args) == 0)
+    int32 row;
+    if (!find_job_row(call, queue, job_id, &row))
+        return job;
+    Datum args[1] = {Int32GetDatum(row)};
+    if (run(call, lock_stmt, args) == 0) // deleted meanwhile
         return job;
     bool isnull;
     job.found = true;

@@ -1,0 +1,93 @@
+// See job_row.hpp.
+#include "job_row.hpp"
+
+extern "C" {
+#include "access/genam.h"
+#include "access/nbtree.h"
+#include "access/tableam.h"
+#include "executor/tuptable.h"
+#include "utils/fmgroids.h"
+#include "utils/snapmgr.h"
+}
+
+namespace asyncmq {
+namespace {
+
+AttrNumber column_number(TupleDesc desc, const char *name) {
+    for (int i = 0; i < desc->natts; i++) {
+        Form_pg_attribute att = TupleDescAttr(desc, i);
+        if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
+            return att->attnum;
+    }
+    return InvalidAttrNumber;
+}
+
+// The valid unique index whose key columns are exactly the layout's key, in its order.
+Relation open_key_index(Relation jobs, const TableSpec &spec, const AttrNumber key[2]) {
+    List *indexes = RelationGetIndexList(jobs);
+    ListCell *lc;
+    foreach (lc, indexes) {
+        Relation index = index_open(lfirst_oid(lc), AccessShareLock);
+        Form_pg_index form = index->rd_index;
+        bool matches = form->indisunique && form->indisvalid && index->rd_rel->relam == BTREE_AM_OID &&
+                       form->indnkeyatts == spec.nkey && RelationGetIndexPredicate(index) == NIL;
+        for (int i = 0; matches && i < spec.nkey; i++)
+            matches = form->indkey.values[i] == key[i];
+        if (matches) {
+            list_free(indexes);
+            return index;
+        }
+        index_close(index, AccessShareLock);
+    }
+    list_free(indexes);
+    ereport(ERROR, (errcode(ERRCODE_INVALID_TABLE_DEFINITION),
+                    errmsg("table %s has no unique index on its job key", RelationGetRelationName(jobs)),
+                    errhint("SELECT problems FROM asyncmq_tables() lists what the table lacks.")));
+    return nullptr;
+}
+
+} // namespace
+
+bool find_job_row(const Call &call, const char *queue, const char *job_id, int32 *row) {
+    Relation jobs = table_open(call.jobs->relid, AccessShareLock);
+    TupleDesc desc = RelationGetDescr(jobs);
+    const TableSpec &spec = *call.jobs->spec;
+    AttrNumber key[2] = {InvalidAttrNumber, InvalidAttrNumber};
+    for (int i = 0; i < spec.nkey; i++)
+        key[i] = column_number(desc, spec.key[i]);
+    AttrNumber id_column = column_number(desc, "id");
+    AttrNumber queue_column = column_number(desc, "queue_name");
+    Relation index = open_key_index(jobs, spec, key);
+
+    Datum values[2];
+    for (int i = 0; i < spec.nkey; i++)
+        values[i] = CStringGetTextDatum(strcmp(spec.key[i], "queue_name") == 0 ? queue : job_id);
+    ScanKeyData keys[2];
+    for (int i = 0; i < spec.nkey; i++)
+        ScanKeyEntryInitialize(&keys[i], 0, i + 1, BTEqualStrategyNumber, InvalidOid, index->rd_indcollation[i],
+                               F_TEXTEQ, values[i]);
+
+    Snapshot snapshot = RegisterSnapshot(GetLatestSnapshot());
+    IndexScanDesc scan = index_beginscan(jobs, index, snapshot, spec.nkey, 0);
+    index_rescan(scan, keys, spec.nkey, nullptr, 0);
+    TupleTableSlot *slot = table_slot_create(jobs, nullptr);
+    bool found = false;
+    while (!found && index_getnext_slot(scan, ForwardScanDirection, slot)) {
+        bool id_null, queue_null;
+        Datum id = slot_getattr(slot, id_column, &id_null);
+        // Before layout 0.8 the key is job_id alone: the row must be of this queue too.
+        Datum row_queue = slot_getattr(slot, queue_column, &queue_null);
+        if (id_null || queue_null || strcmp(TextDatumGetCString(row_queue), queue) != 0)
+            continue;
+        *row = DatumGetInt32(id);
+        found = true;
+    }
+    ExecDropSingleTupleTableSlot(slot);
+    index_endscan(scan);
+    UnregisterSnapshot(snapshot);
+    index_close(index, AccessShareLock);
+    table_close(jobs, AccessShareLock);
+    return found;
+}
+
+} // namespace asyncmq

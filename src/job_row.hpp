@@ -1,0 +1,17 @@
+// A job's row found by its key through the unique index on it, not by a plan: every index of the
+// jobs table that leads with queue_name (the dequeue index, the documented queue_name index) can
+// serve "queue_name = $1 AND job_id = $2" too, and when the statistics take the queue's rows for
+// a few (as after an ANALYZE of a nearly empty table, which a queue that deletes its completed
+// jobs often is), the planner may pick one of those and read the queue's whole history for one
+// job. The statements that follow then name the row by its id, which only the primary key serves.
+#pragma once
+
+#include "statement.hpp"
+
+namespace asyncmq {
+
+// The id of the job's row that a snapshot taken now sees, or false when the queue has no such
+// job. ERROR if the jobs table has no usable unique key index (the layout check reports that).
+bool find_job_row(const Call &call, const char *queue, const char *job_id, int32 *row);
+
+} // namespace asyncmq
