@@ -42,6 +42,9 @@ Relation open_key_index(Relation jobs, const TableSpec &spec, const AttrNumber k
     list_free(indexes);
     ereport(ERROR, (errcode(ERRCODE_INVALID_TABLE_DEFINITION),
                     errmsg("table %s has no unique index on its job key", RelationGetRelationName(jobs)),
+                    errdetail("A call on one job finds its row through a unique index on (%s), as AsyncMQ's "
+                              "upserts name that key in ON CONFLICT.",
+                              spec.nkey == 1 ? spec.key[0] : psprintf("%s, %s", spec.key[0], spec.key[1])),
                     errhint("SELECT problems FROM asyncmq_tables() lists what the table lacks.")));
     return nullptr;
 }

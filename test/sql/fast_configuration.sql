@@ -119,6 +119,11 @@ SELECT pg_stat_get_xact_tuples_fetched('idx_asyncmq_jobs_dequeue'::regclass) < 1
 COMMIT;
 SELECT job_id, status FROM asyncmq_jobs WHERE job_id LIKE 'k%' ORDER BY job_id;
 
+-- A jobs table whose unique key was dropped cannot serve a call on one job: an error, nothing changed.
+ALTER TABLE asyncmq_jobs DROP CONSTRAINT asyncmq_jobs_queue_name_job_id_key;
+SELECT asyncmq_complete('history', 'k4');
+SELECT job_id, status FROM asyncmq_jobs WHERE job_id = 'k4';
+
 SELECT asyncmq_install(drop => true);
 RESET asyncmq.indexes;
 RESET asyncmq.layout;
