@@ -1,5 +1,6 @@
 // See job_row.hpp.
 #include "job_row.hpp"
+#include "table_check.hpp"
 
 extern "C" {
 #include "access/genam.h"
@@ -14,12 +15,8 @@ namespace asyncmq {
 namespace {
 
 AttrNumber column_number(TupleDesc desc, const char *name) {
-    for (int i = 0; i < desc->natts; i++) {
-        Form_pg_attribute att = TupleDescAttr(desc, i);
-        if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
-            return att->attnum;
-    }
-    return InvalidAttrNumber;
+    Form_pg_attribute att = find_column(desc, name);
+    return att != nullptr ? att->attnum : InvalidAttrNumber;
 }
 
 // The valid unique index whose key columns are exactly the layout's key, in its order.

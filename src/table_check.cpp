@@ -31,15 +31,6 @@ void add(List **problems, const char *fmt, const char *a, const char *b = nullpt
     *problems = lappend(*problems, psprintf(fmt, a, b, c));
 }
 
-Form_pg_attribute find_column(TupleDesc desc, const char *name) {
-    for (int i = 0; i < desc->natts; i++) {
-        Form_pg_attribute att = TupleDescAttr(desc, i);
-        if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
-            return att;
-    }
-    return nullptr;
-}
-
 bool in_spec(const TableSpec &spec, const char *name) {
     for (int i = 0; i < spec.ncolumns; i++)
         if (strcmp(spec.columns[i].name, name) == 0)
@@ -216,6 +207,15 @@ void check_jobs_indexes(Oid jobs_relid, Oid nspid, const char *jobs_relname, con
             add(problems, "Relation %s is not the index %s on the jobs table, so that index cannot be made.",
                 quote_identifier(name), specs[i]->definition);
     }
+}
+
+Form_pg_attribute find_column(TupleDesc desc, const char *name) {
+    for (int i = 0; i < desc->natts; i++) {
+        Form_pg_attribute att = TupleDescAttr(desc, i);
+        if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
+            return att;
+    }
+    return nullptr;
 }
 
 } // namespace asyncmq

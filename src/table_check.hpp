@@ -16,6 +16,9 @@ enum class CheckScope {
 // "a view", "a sequence", ...: what a relation of this kind is, for a message.
 const char *relkind_words(char relkind);
 
+// The column of that name that is not dropped, or nullptr.
+Form_pg_attribute find_column(TupleDesc desc, const char *name);
+
 // Appends to *problems a sentence (char *) for each way relation relid differs from spec.
 void check_table(Oid relid, Layout layout, const TableSpec &spec, CheckScope scope, List **problems);
 
