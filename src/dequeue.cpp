@@ -27,16 +27,11 @@ void delete_marked_jobs(const Call &call, const char *queue) {
     uint64 n = run(call, markers_stmt, queue_arg);
     if (n == 0)
         return;
-    char **job_ids = (char **)palloc(n * sizeof(char *));
+    const char **job_ids = (const char **)palloc(n * sizeof(char *));
     for (uint64 i = 0; i < n; i++)
         job_ids[i] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
     Datum *rows = (Datum *)palloc(n * sizeof(Datum));
-    int nrows = 0;
-    for (uint64 i = 0; i < n; i++) {
-        int32 row;
-        if (job_ids[i] != nullptr && find_job_row(call, queue, job_ids[i], &row))
-            rows[nrows++] = Int32GetDatum(row);
-    }
+    int nrows = find_job_rows(call, queue, job_ids, static_cast<int>(n), rows);
     if (nrows == 0)
         return;
     Datum args[2] = {PointerGetDatum(construct_array(rows, nrows, INT4OID, sizeof(int32), true, TYPALIGN_INT)),

@@ -48,7 +48,7 @@ Relation open_key_index(Relation jobs, const TableSpec &spec, const AttrNumber k
 
 } // namespace
 
-bool find_job_row(const Call &call, const char *queue, const char *job_id, int32 *row) {
+int find_job_rows(const Call &call, const char *queue, const char *const job_ids[], int n, Datum rows[]) {
     Relation jobs = table_open(call.jobs->relid, AccessShareLock);
     TupleDesc desc = RelationGetDescr(jobs);
     const TableSpec &spec = *call.jobs->spec;
@@ -59,28 +59,29 @@ bool find_job_row(const Call &call, const char *queue, const char *job_id, int32
     AttrNumber queue_column = column_number(desc, "queue_name");
     Relation index = open_key_index(jobs, spec, key);
 
-    Datum values[2];
-    for (int i = 0; i < spec.nkey; i++)
-        values[i] = CStringGetTextDatum(strcmp(spec.key[i], "queue_name") == 0 ? queue : job_id);
-    ScanKeyData keys[2];
-    for (int i = 0; i < spec.nkey; i++)
-        ScanKeyEntryInitialize(&keys[i], 0, i + 1, BTEqualStrategyNumber, InvalidOid, index->rd_indcollation[i],
-                               F_TEXTEQ, values[i]);
-
     Snapshot snapshot = RegisterSnapshot(GetLatestSnapshot());
     IndexScanDesc scan = index_beginscan(jobs, index, snapshot, spec.nkey, 0);
-    index_rescan(scan, keys, spec.nkey, nullptr, 0);
     TupleTableSlot *slot = table_slot_create(jobs, nullptr);
-    bool found = false;
-    while (!found && index_getnext_slot(scan, ForwardScanDirection, slot)) {
-        bool id_null, queue_null;
-        Datum id = slot_getattr(slot, id_column, &id_null);
-        // Before layout 0.8 the key is job_id alone: the row must be of this queue too.
-        Datum row_queue = slot_getattr(slot, queue_column, &queue_null);
-        if (id_null || queue_null || strcmp(TextDatumGetCString(row_queue), queue) != 0)
+    int found = 0;
+    for (int j = 0; j < n; j++) {
+        if (job_ids[j] == nullptr)
             continue;
-        *row = DatumGetInt32(id);
-        found = true;
+        ScanKeyData keys[2];
+        for (int i = 0; i < spec.nkey; i++)
+            ScanKeyEntryInitialize(&keys[i], 0, i + 1, BTEqualStrategyNumber, InvalidOid, index->rd_indcollation[i],
+                                   F_TEXTEQ,
+                                   CStringGetTextDatum(strcmp(spec.key[i], "queue_name") == 0 ? queue : job_ids[j]));
+        index_rescan(scan, keys, spec.nkey, nullptr, 0);
+        while (index_getnext_slot(scan, ForwardScanDirection, slot)) {
+            bool id_null, queue_null;
+            Datum id = slot_getattr(slot, id_column, &id_null);
+            // Before layout 0.8 the key is job_id alone: the row must be of this queue too.
+            Datum row_queue = slot_getattr(slot, queue_column, &queue_null);
+            if (id_null || queue_null || strcmp(TextDatumGetCString(row_queue), queue) != 0)
+                continue;
+            rows[found++] = id;
+            break;
+        }
     }
     ExecDropSingleTupleTableSlot(slot);
     index_endscan(scan);
@@ -88,6 +89,14 @@ bool find_job_row(const Call &call, const char *queue, const char *job_id, int32
     index_close(index, AccessShareLock);
     table_close(jobs, AccessShareLock);
     return found;
+}
+
+bool find_job_row(const Call &call, const char *queue, const char *job_id, int32 *row) {
+    Datum found;
+    if (find_job_rows(call, queue, &job_id, 1, &found) == 0)
+        return false;
+    *row = DatumGetInt32(found);
+    return true;
 }
 
 } // namespace asyncmq

@@ -14,4 +14,8 @@ namespace asyncmq {
 // job. ERROR if the jobs table has no usable unique key index (the layout check reports that).
 bool find_job_row(const Call &call, const char *queue, const char *job_id, int32 *row);
 
+// The same for n jobs of the queue in one scan (a null id is skipped): writes the ids of the rows
+// found (int4 Datums) to rows and returns how many.
+int find_job_rows(const Call &call, const char *queue, const char *const job_ids[], int n, Datum rows[]);
+
 } // namespace asyncmq
