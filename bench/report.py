@@ -109,10 +109,11 @@ def load(path):
     order = []
     with open(path) as f:
         for line in f:
-            fields = (line.rstrip("\n").split("\t") + [""] * 13)[:13]
-            section, w, size, jobs, p50, p95, p99, drift, note, wal, rowbytes, indexes, drained = fields
+            fields = (line.rstrip("\n").split("\t") + [""] * 19)[:19]
+            section, w, size, jobs, p50, p95, p99, drift, note, wal, rowbytes, indexes, drained = fields[:13]
             rows[(section, w, size)] = dict(jobs=num(jobs), p50=p50, p95=p95, p99=p99, drift=drift, note=note,
-                                            wal=num(wal), rowbytes=num(rowbytes), indexes=indexes, drained=drained)
+                                            wal=num(wal), rowbytes=num(rowbytes), indexes=indexes, drained=drained,
+                                            records=[num(v) for v in fields[13:19]])
             if (section, size) not in order:
                 order.append((section, size))
     return rows, order
@@ -315,6 +316,29 @@ def drain_table(rows, sizes, batch, versions):
             continue
         print("  %-40s %-22s %9.0f %8s  %s" % (DRAIN_NAMES[w], versions.get(w, "-"), r["rowbytes"], r["indexes"],
                                               COMPLETION[w]))
+    records_table(rows, sizes, batch)
+
+
+def records_table(rows, sizes, batch):
+    """What the drain of the largest backlog wrote, a job: the WAL records pg_walinspect counts."""
+    size = sizes[-1]
+    measured = [(form, w, r) for form in ("one", "batch") for w in DRAIN_ORDER
+                for r in [rows.get(("drain-" + form, w, size))]
+                if r is not None and r["jobs"] is not None and None not in r["records"] and num(r["drained"])]
+    if not measured:
+        return
+    print()
+    print("WAL records a job of the drain of %s wrote (pg_walinspect, between the drain's two WAL positions): heap" % size)
+    print("row versions written (of them HOT: no index entry), rows deleted, row locks, btree leaf insertions, and")
+    print("the bytes of full-page images")
+    print("%-14s %-40s %9s %6s %6s %7s %6s %9s %6s" % ("form", "workload", "WAL B/job", "rows", "HOT", "deleted",
+                                                     "locks", "index ins", "FPI B"))
+    for form, w, r in measured:
+        d = num(r["drained"])
+        versions, hot, deleted, locks, inserts, fpi = (v / d for v in r["records"])
+        label = "one at a time" if form == "one" else "rounds of %s" % batch
+        print("%-14s %-40s %9.0f %6.2f %6.2f %7.2f %6.2f %9.2f %6.0f" % (label, DRAIN_NAMES[w], r["wal"], versions,
+                                                                      hot, deleted, locks, inserts, fpi))
 
 
 def main():

@@ -85,6 +85,31 @@ if [ -f ../shared/peers/pgmq-1.5.1/pgmq.sql ]; then
     expect_match "bench smoke: the work a job of pgmq: two indexes, the row deleted" \
         "^  ${drain[e]} +pgmq 1\.5\.1 +[0-9]+ +2  row deleted" "$out"
 fi
+# What the drain wrote, record by record (pg_walinspect, from postgresql-contrib, which .ci/run
+# installs): a row for each workload and form, and the counts that the layouts fix. Each update
+# of a row version enters it in every index whose condition it meets: (a0) the documented five,
+# (a) those and the dequeue index, (a+f) four (its dependants index only holds jobs that wait on
+# others), pgmq and graphile-worker two; (a+f+x) and the peers delete the row where (a+f) updates it.
+expect_match "bench smoke: the header says what reads the drain's WAL records" \
+    '^  WAL records of the drain: pg_walinspect [0-9.]+$' "$out"
+records() { # form, workload: rows, HOT, deleted, locks, index insertions a job of the larger drain
+    printf '%s\n' "$out" | sed -n '/^WAL records a job of the drain of 800/,/^$/p' |
+        grep -E "^$1 +${drain[$2]} +[0-9]" | awk '{print $(NF-5), $(NF-4), $(NF-3), $(NF-2), $(NF-1)}'
+}
+near() { awk -v v="$1" -v want="$2" 'BEGIN { d = v - want; exit !(d > -0.1 && d < 0.1) }'; } # within 0.1 of want
+for form in 'one at a time' 'rounds of 100'; do
+    for w in a0 a a+f a+f+x e f fw; do
+        [ "$w" = e ] && [ ! -f ../shared/peers/pgmq-1.5.1/pgmq.sql ] && continue
+        [ "${w:0:1}" = f ] && printf '%s\n' "$out" | grep -q '^  (f) graphile-worker: skipped' && continue
+        read -r rows hot deleted locks inserts < <(records "$form" "$w")
+        expect_match "bench smoke: WAL records of the drain, $form, ($w): row versions, HOT, deleted, locks, index insertions" \
+            '^[0-9.]+ [0-9.]+ [0-9.]+ [0-9.]+ [0-9.]+$' "$rows $hot $deleted $locks $inserts"
+        case $w in a0) want="2 0 10" ;; a) want="2 0 12" ;; a+f) want="2 0 8" ;; a+f+x) want="1 1 4" ;; *) want="1 1 2" ;; esac
+        read -r want_rows want_deleted want_inserts <<<"$want"
+        expect_eq "bench smoke: the drain, $form, ($w) writes $want_rows row versions, deletes $want_deleted and makes $want_inserts index entries a job" \
+            "ok" "$(near "${rows:-x}" "$want_rows" && near "${deleted:-x}" "$want_deleted" && near "${inserts:-x}" "$want_inserts" && echo ok)"
+    done
+done
 expect_match "bench smoke: the backlog curve has (a) at 1000 and 10000 waiting jobs" \
     '^\(a\) asyncmq_dequeue +[0-9.]+ \(1\.00x\) +[0-9.]+ \([0-9.]+x\)' "$out"
 expect_match "bench smoke: the backlog curve has (b) at 1000 and 10000 waiting jobs" \
