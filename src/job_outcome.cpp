@@ -165,11 +165,11 @@ WHERE j.id = $row)"},
                                {{"row", INT4OID}},
                                SPI_OK_UPDATE};
 
-// ack: the row deleted when data.result is null or absent.
+// ack: the job's row (found by find_job_row) deleted when data.result is null or absent.
 const Statement ack_stmt = {{R"(
-DELETE FROM {jobs} AS j WHERE j.queue_name = $queue AND j.job_id = $job_id
+DELETE FROM {jobs} AS j WHERE j.id = $row
   AND COALESCE(pg_catalog.jsonb_typeof(j.data->'result'), 'null') = 'null')"},
-                            {{"queue", TEXTOID}, {"job_id", TEXTOID}},
+                            {{"row", INT4OID}},
                             SPI_OK_DELETE};
 
 // Job.next_retry_delay (asyncmq/jobs.py): backoff ** retries, or the backoff itself when the

@@ -59,8 +59,8 @@ const Statement remove_markers = {
 const Statement move_to_dlq = {{R"(
 UPDATE {jobs} AS j SET status = 'failed', updated_at = pg_catalog.now(),
   data = j.data || '{"status": "failed", "delay_until": null}'::pg_catalog.jsonb
-WHERE j.queue_name = $queue AND j.job_id = $job_id RETURNING j.id)"},
-                               {{"queue", TEXTOID}, {"job_id", TEXTOID}},
+WHERE j.id = $row RETURNING j.id)"},
+                               {{"row", INT4OID}},
                                SPI_OK_UPDATE_RETURNING};
 
 const Statement pause_stmt = {{R"(
