@@ -4,6 +4,7 @@
 #include "advisory.hpp"
 #include "args.hpp"
 #include "deduplication.hpp"
+#include "job_row.hpp"
 #include "scheduler_state.hpp"
 #include "wakeups.hpp"
 
@@ -18,10 +19,10 @@ PG_FUNCTION_INFO_V1(asyncmq_enqueue);
 namespace asyncmq {
 namespace {
 
+// The job's row comes by its id (find_visible_job_row).
 const Statement job_exists = {{R"(
-SELECT 1 FROM {jobs} AS j
-WHERE j.queue_name = $queue AND j.job_id = $job_id AND j.status IS DISTINCT FROM 'cancelled')"},
-                              {{"queue", TEXTOID}, {"job_id", TEXTOID}},
+SELECT 1 FROM {jobs} AS j WHERE j.id = $row AND j.status IS DISTINCT FROM 'cancelled')"},
+                              {{"row", INT4OID}},
                               SPI_OK_SELECT};
 
 // AsyncMQ's store upsert: data and the status column, updated_at on conflict. The WHERE keeps
@@ -194,8 +195,9 @@ char *enqueue_one(const Call &call, const char *queue, const NewJob &add, Memory
     // Queue.add (asyncmq/queues.py), under the add locks: an existing job id first, then the
     // window's owner.
     NewJob job = add;
-    if (job.job_id != nullptr) {
-        Datum look[2] = {CStringGetTextDatum(queue), CStringGetTextDatum(job.job_id)};
+    int32 row;
+    if (job.job_id != nullptr && find_visible_job_row(call, queue, job.job_id, &row)) {
+        Datum look[1] = {Int32GetDatum(row)};
         if (run(call, job_exists, look) > 0)
             return MemoryContextStrdup(out, job.job_id);
     }

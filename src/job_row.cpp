@@ -46,9 +46,7 @@ Relation open_key_index(Relation jobs, const TableSpec &spec, const AttrNumber k
     return nullptr;
 }
 
-} // namespace
-
-int find_job_rows(const Call &call, const char *queue, const char *const job_ids[], int n, Datum rows[]) {
+int find_rows(const Call &call, const char *queue, const char *const job_ids[], int n, Datum rows[], Snapshot taken) {
     Relation jobs = table_open(call.jobs->relid, AccessShareLock);
     TupleDesc desc = RelationGetDescr(jobs);
     const TableSpec &spec = *call.jobs->spec;
@@ -59,7 +57,7 @@ int find_job_rows(const Call &call, const char *queue, const char *const job_ids
     AttrNumber queue_column = column_number(desc, "queue_name");
     Relation index = open_key_index(jobs, spec, key);
 
-    Snapshot snapshot = RegisterSnapshot(GetLatestSnapshot());
+    Snapshot snapshot = RegisterSnapshot(taken);
     IndexScanDesc scan = index_beginscan(jobs, index, snapshot, spec.nkey, 0);
     TupleTableSlot *slot = table_slot_create(jobs, nullptr);
     int found = 0;
@@ -91,9 +89,23 @@ int find_job_rows(const Call &call, const char *queue, const char *const job_ids
     return found;
 }
 
+} // namespace
+
+int find_job_rows(const Call &call, const char *queue, const char *const job_ids[], int n, Datum rows[]) {
+    return find_rows(call, queue, job_ids, n, rows, GetLatestSnapshot());
+}
+
 bool find_job_row(const Call &call, const char *queue, const char *job_id, int32 *row) {
     Datum found;
     if (find_job_rows(call, queue, &job_id, 1, &found) == 0)
+        return false;
+    *row = DatumGetInt32(found);
+    return true;
+}
+
+bool find_visible_job_row(const Call &call, const char *queue, const char *job_id, int32 *row) {
+    Datum found;
+    if (find_rows(call, queue, &job_id, 1, &found, GetTransactionSnapshot()) == 0)
         return false;
     *row = DatumGetInt32(found);
     return true;
