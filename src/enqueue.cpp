@@ -4,6 +4,7 @@
 #include "advisory.hpp"
 #include "args.hpp"
 #include "deduplication.hpp"
+#include "job_row.hpp"
 #include "scheduler_state.hpp"
 #include "wakeups.hpp"
 
@@ -18,11 +19,31 @@ PG_FUNCTION_INFO_V1(asyncmq_enqueue);
 namespace asyncmq {
 namespace {
 
+// Whether the queue has the job (a cancelled one does not count). Its row comes by its id
+// (find_visible_job_row); by its key only on a table without the key index, where the upsert
+// then raises PostgreSQL's own error, as AsyncMQ's does.
 const Statement job_exists = {{R"(
+SELECT 1 FROM {jobs} AS j WHERE j.id = $row AND j.status IS DISTINCT FROM 'cancelled')"},
+                              {{"row", INT4OID}},
+                              SPI_OK_SELECT};
+const Statement job_exists_by_key = {{R"(
 SELECT 1 FROM {jobs} AS j
 WHERE j.queue_name = $queue AND j.job_id = $job_id AND j.status IS DISTINCT FROM 'cancelled')"},
-                              {{"queue", TEXTOID}, {"job_id", TEXTOID}},
-                              SPI_OK_SELECT};
+                                     {{"queue", TEXTOID}, {"job_id", TEXTOID}},
+                                     SPI_OK_SELECT};
+
+bool has_job(const Call &call, const char *queue, const char *job_id) {
+    int32 row;
+    bool keyless;
+    if (find_visible_job_row(call, queue, job_id, &row, &keyless)) {
+        Datum look[1] = {Int32GetDatum(row)};
+        return run(call, job_exists, look) > 0;
+    }
+    if (!keyless)
+        return false;
+    Datum look[2] = {CStringGetTextDatum(queue), CStringGetTextDatum(job_id)};
+    return run(call, job_exists_by_key, look) > 0;
+}
 
 // AsyncMQ's store upsert: data and the status column, updated_at on conflict. The WHERE keeps
 // the key of layouts 0.1 to 0.7 (ids unique across queues) from overwriting another queue's
@@ -194,11 +215,8 @@ char *enqueue_one(const Call &call, const char *queue, const NewJob &add, Memory
     // Queue.add (asyncmq/queues.py), under the add locks: an existing job id first, then the
     // window's owner.
     NewJob job = add;
-    if (job.job_id != nullptr) {
-        Datum look[2] = {CStringGetTextDatum(queue), CStringGetTextDatum(job.job_id)};
-        if (run(call, job_exists, look) > 0)
-            return MemoryContextStrdup(out, job.job_id);
-    }
+    if (job.job_id != nullptr && has_job(call, queue, job.job_id))
+        return MemoryContextStrdup(out, job.job_id);
     if (job.dedup_id != nullptr) {
         char *owner = settle_dedup(call, queue, &job, out);
         if (owner != nullptr)

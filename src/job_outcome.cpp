@@ -123,21 +123,22 @@ const Statement complete_locked = {
 const Statement complete_locked_deleting =
     deleting(complete_locked, {locked_marked, "DELETE FROM {jobs} AS j USING m", locked_active, release_after_done});
 
-// asyncmq_complete_many in one statement: the rows locked in id order (so two calls with the
-// same ids in other orders cannot deadlock), a job with a cancellation marker deleted, the
-// active ones completed as complete_active completes one (or deleted); returns the completed ids.
+// asyncmq_complete_many in one statement, on the jobs' rows ($rows, found by find_job_rows): the
+// rows locked in id order (so two calls with the same ids in other orders cannot deadlock), a
+// job with a cancellation marker deleted, the active ones completed as complete_active completes
+// one (or deleted); returns the completed ids.
 constexpr char many_locked[] = R"(
 WITH locked AS (
   SELECT j.id, j.status,
          EXISTS (SELECT 1 FROM {cancelled} AS c WHERE c.queue_name = j.queue_name AND c.job_id = j.job_id) AS marked
-  FROM {jobs} AS j WHERE j.queue_name = $queue AND j.job_id = ANY ($job_ids) ORDER BY j.id FOR UPDATE OF j),
+  FROM {jobs} AS j WHERE j.id = ANY ($rows) ORDER BY j.id FOR UPDATE OF j),
 gone AS (DELETE FROM {jobs} AS j USING locked AS l WHERE j.id = l.id AND l.marked),
 done AS ()";
 constexpr char many_active[] = R"( locked AS l WHERE j.id = l.id AND NOT l.marked AND l.status = 'active'
   RETURNING j.job_id)
 SELECT pg_catalog.array_agg(d.job_id) FROM done AS d)";
 const Statement complete_many = {{many_locked, "UPDATE {jobs} AS j SET ", complete_set, " FROM", many_active},
-                                 {{"queue", TEXTOID}, {"job_ids", TEXTARRAYOID}, {"result", JSONBOID}},
+                                 {{"rows", INT4ARRAYOID}, {"result", JSONBOID}},
                                  SPI_OK_SELECT,
                                  false,
                                  Planner::by_index};
@@ -164,11 +165,11 @@ WHERE j.id = $row)"},
                                {{"row", INT4OID}},
                                SPI_OK_UPDATE};
 
-// ack: the row deleted when data.result is null or absent.
+// ack: the job's row (found by find_job_row) deleted when data.result is null or absent.
 const Statement ack_stmt = {{R"(
-DELETE FROM {jobs} AS j WHERE j.queue_name = $queue AND j.job_id = $job_id
+DELETE FROM {jobs} AS j WHERE j.id = $row
   AND COALESCE(pg_catalog.jsonb_typeof(j.data->'result'), 'null') = 'null')"},
-                            {{"queue", TEXTOID}, {"job_id", TEXTOID}},
+                            {{"row", INT4OID}},
                             SPI_OK_DELETE};
 
 // Job.next_retry_delay (asyncmq/jobs.py): backoff ** retries, or the backoff itself when the
@@ -221,13 +222,27 @@ extern "C" Datum asyncmq_complete_many(PG_FUNCTION_ARGS) {
     const char *queue = queue_arg(fcinfo, 0);
     if (PG_ARGISNULL(1))
         ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("job_ids must not be null")));
+    Datum *elems;
+    bool *elem_nulls;
+    int n;
+    deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), TEXTOID, -1, false, TYPALIGN_INT, &elems, &elem_nulls, &n);
+    const char **job_ids = (const char **)palloc(n * sizeof(char *));
+    for (int i = 0; i < n; i++)
+        job_ids[i] = elem_nulls[i] ? nullptr : TextDatumGetCString(elems[i]);
     Call call;
     begin_call(&call);
-    Datum args[3] = {CStringGetTextDatum(queue), PG_GETARG_DATUM(1), PG_ARGISNULL(2) ? (Datum)0 : PG_GETARG_DATUM(2)};
-    char nulls[3] = {' ', ' ', PG_ARGISNULL(2) ? 'n' : ' '};
-    run(call, delete_completed_setting() ? complete_many_deleting : complete_many, args, nulls);
-    bool none;
-    Datum completed = column(1, &none);
+    // A repeated id finds its row twice; the statement's = ANY takes it once.
+    Datum *rows = (Datum *)palloc(n * sizeof(Datum));
+    int nrows = n > 0 ? find_job_rows(call, queue, job_ids, n, rows) : 0;
+    bool none = true;
+    Datum completed = (Datum)0;
+    if (nrows > 0) {
+        Datum args[2] = {PointerGetDatum(construct_array(rows, nrows, INT4OID, sizeof(int32), true, TYPALIGN_INT)),
+                         PG_ARGISNULL(2) ? (Datum)0 : PG_GETARG_DATUM(2)};
+        char nulls[2] = {' ', PG_ARGISNULL(2) ? 'n' : ' '};
+        run(call, delete_completed_setting() ? complete_many_deleting : complete_many, args, nulls);
+        completed = column(1, &none);
+    }
     int32 done = 0;
     if (!none) {
         ArrayType *ids = DatumGetArrayTypeP(completed);

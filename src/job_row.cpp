@@ -19,8 +19,9 @@ AttrNumber column_number(TupleDesc desc, const char *name) {
     return att != nullptr ? att->attnum : InvalidAttrNumber;
 }
 
-// The valid unique index whose key columns are exactly the layout's key, in its order.
-Relation open_key_index(Relation jobs, const TableSpec &spec, const AttrNumber key[2]) {
+// The valid unique index whose key columns are exactly the layout's key, in its order; when
+// there is none, nullptr if missing_ok, else ERROR.
+Relation open_key_index(Relation jobs, const TableSpec &spec, const AttrNumber key[2], bool missing_ok) {
     List *indexes = RelationGetIndexList(jobs);
     ListCell *lc;
     foreach (lc, indexes) {
@@ -37,6 +38,8 @@ Relation open_key_index(Relation jobs, const TableSpec &spec, const AttrNumber k
         index_close(index, AccessShareLock);
     }
     list_free(indexes);
+    if (missing_ok)
+        return nullptr;
     ereport(ERROR, (errcode(ERRCODE_INVALID_TABLE_DEFINITION),
                     errmsg("table %s has no unique index on its job key", RelationGetRelationName(jobs)),
                     errdetail("A call on one job finds its row through a unique index on (%s), as AsyncMQ's "
@@ -46,9 +49,9 @@ Relation open_key_index(Relation jobs, const TableSpec &spec, const AttrNumber k
     return nullptr;
 }
 
-} // namespace
-
-int find_job_rows(const Call &call, const char *queue, const char *const job_ids[], int n, Datum rows[]) {
+// find_job_rows with the given snapshot; -1 when the table has no key index and missing_ok.
+int find_rows(const Call &call, const char *queue, const char *const job_ids[], int n, Datum rows[], Snapshot taken,
+              bool missing_ok = false) {
     Relation jobs = table_open(call.jobs->relid, AccessShareLock);
     TupleDesc desc = RelationGetDescr(jobs);
     const TableSpec &spec = *call.jobs->spec;
@@ -57,9 +60,13 @@ int find_job_rows(const Call &call, const char *queue, const char *const job_ids
         key[i] = column_number(desc, spec.key[i]);
     AttrNumber id_column = column_number(desc, "id");
     AttrNumber queue_column = column_number(desc, "queue_name");
-    Relation index = open_key_index(jobs, spec, key);
+    Relation index = open_key_index(jobs, spec, key, missing_ok);
+    if (index == nullptr) {
+        table_close(jobs, AccessShareLock);
+        return -1;
+    }
 
-    Snapshot snapshot = RegisterSnapshot(GetLatestSnapshot());
+    Snapshot snapshot = RegisterSnapshot(taken);
     IndexScanDesc scan = index_beginscan(jobs, index, snapshot, spec.nkey, 0);
     TupleTableSlot *slot = table_slot_create(jobs, nullptr);
     int found = 0;
@@ -91,9 +98,25 @@ int find_job_rows(const Call &call, const char *queue, const char *const job_ids
     return found;
 }
 
+} // namespace
+
+int find_job_rows(const Call &call, const char *queue, const char *const job_ids[], int n, Datum rows[]) {
+    return find_rows(call, queue, job_ids, n, rows, GetLatestSnapshot());
+}
+
 bool find_job_row(const Call &call, const char *queue, const char *job_id, int32 *row) {
     Datum found;
     if (find_job_rows(call, queue, &job_id, 1, &found) == 0)
+        return false;
+    *row = DatumGetInt32(found);
+    return true;
+}
+
+bool find_visible_job_row(const Call &call, const char *queue, const char *job_id, int32 *row, bool *keyless) {
+    Datum found;
+    int n = find_rows(call, queue, &job_id, 1, &found, GetTransactionSnapshot(), true);
+    *keyless = n < 0;
+    if (n <= 0)
         return false;
     *row = DatumGetInt32(found);
     return true;

@@ -14,8 +14,13 @@ namespace asyncmq {
 // job. ERROR if the jobs table has no usable unique key index (the layout check reports that).
 bool find_job_row(const Call &call, const char *queue, const char *job_id, int32 *row);
 
-// The same for n jobs of the queue in one scan (a null id is skipped): writes the ids of the rows
-// found (int4 Datums) to rows and returns how many.
+// The same with the snapshot a statement the call runs next reads with (under REPEATABLE READ the
+// transaction's), for a statement that only reads the row: it then finds what a lookup by key in
+// that statement would. No ERROR for a table without the key index: false, and *keyless true.
+bool find_visible_job_row(const Call &call, const char *queue, const char *job_id, int32 *row, bool *keyless);
+
+// The same as find_job_row for n jobs of the queue in one scan (a null id is skipped): writes the
+// ids of the rows found (int4 Datums) to rows and returns how many.
 int find_job_rows(const Call &call, const char *queue, const char *const job_ids[], int n, Datum rows[]);
 
 } // namespace asyncmq

@@ -2,6 +2,7 @@
 // resume, and the counts by status (AsyncMQ's Queue and backend calls of the same names).
 #include "args.hpp"
 #include "clock.hpp"
+#include "job_row.hpp"
 #include "locked_job.hpp"
 #include "python_numbers.hpp"
 #include "wakeups.hpp"
@@ -36,18 +37,17 @@ WHERE j.id = $row)"},
                                  SPI_OK_UPDATE};
 
 // retry_job: any status but active (a running job would run twice); keys of the last outcome
-// removed, updated_at added, retries kept.
+// removed, updated_at added, retries kept. The job's row comes by its id (find_job_row), as in
+// each statement below.
 const Statement retry_stmt = {{R"(
 UPDATE {jobs} AS j SET status = 'waiting', updated_at = pg_catalog.now(),
   data = (j.data - 'result' - 'last_error' - 'error_traceback' - 'failed_at' - 'completed_at')
     || pg_catalog.jsonb_build_object('status', 'waiting', 'delay_until', NULL, 'updated_at', $now::pg_catalog.numeric)
-WHERE j.queue_name = $queue AND j.job_id = $job_id AND j.status IS DISTINCT FROM 'active' RETURNING j.id)"},
-                              {{"queue", TEXTOID}, {"job_id", TEXTOID}, {"now", NUMERICOID}},
+WHERE j.id = $row AND j.status IS DISTINCT FROM 'active' RETURNING j.id)"},
+                              {{"row", INT4OID}, {"now", NUMERICOID}},
                               SPI_OK_UPDATE_RETURNING};
 
-const Statement remove_job = {{R"(DELETE FROM {jobs} AS j WHERE j.queue_name = $queue AND j.job_id = $job_id)"},
-                              {{"queue", TEXTOID}, {"job_id", TEXTOID}},
-                              SPI_OK_DELETE};
+const Statement remove_job = {{R"(DELETE FROM {jobs} AS j WHERE j.id = $row)"}, {{"row", INT4OID}}, SPI_OK_DELETE};
 
 const Statement remove_markers = {
     {R"(DELETE FROM {cancelled} AS c WHERE c.queue_name = $queue AND c.job_id = $job_id)"},
@@ -59,8 +59,8 @@ const Statement remove_markers = {
 const Statement move_to_dlq = {{R"(
 UPDATE {jobs} AS j SET status = 'failed', updated_at = pg_catalog.now(),
   data = j.data || '{"status": "failed", "delay_until": null}'::pg_catalog.jsonb
-WHERE j.queue_name = $queue AND j.job_id = $job_id RETURNING j.id)"},
-                               {{"queue", TEXTOID}, {"job_id", TEXTOID}},
+WHERE j.id = $row RETURNING j.id)"},
+                               {{"row", INT4OID}},
                                SPI_OK_UPDATE_RETURNING};
 
 const Statement pause_stmt = {{R"(
@@ -140,8 +140,12 @@ extern "C" Datum asyncmq_is_cancelled(PG_FUNCTION_ARGS) {
 extern "C" Datum asyncmq_retry(PG_FUNCTION_ARGS) {
     JobCall jc;
     begin_job_call(fcinfo, &jc);
-    Datum args[3] = {CStringGetTextDatum(jc.queue), CStringGetTextDatum(jc.job_id), float_number(epoch_now())};
-    bool done = run(jc.call, retry_stmt, args) > 0;
+    int32 row;
+    bool done = false;
+    if (find_job_row(jc.call, jc.queue, jc.job_id, &row)) {
+        Datum args[2] = {Int32GetDatum(row), float_number(epoch_now())};
+        done = run(jc.call, retry_stmt, args) > 0;
+    }
     if (done)
         wake_queue(jc.queue);
     end_call(&jc.call);
@@ -151,7 +155,12 @@ extern "C" Datum asyncmq_retry(PG_FUNCTION_ARGS) {
 extern "C" Datum asyncmq_remove(PG_FUNCTION_ARGS) {
     JobCall jc;
     begin_job_call(fcinfo, &jc);
-    bool removed = run(jc.call, remove_job, jc.key) > 0;
+    int32 row;
+    bool removed = false;
+    if (find_job_row(jc.call, jc.queue, jc.job_id, &row)) {
+        Datum args[1] = {Int32GetDatum(row)};
+        removed = run(jc.call, remove_job, args) > 0;
+    }
     run(jc.call, remove_markers, jc.key);
     end_call(&jc.call);
     PG_RETURN_BOOL(removed);

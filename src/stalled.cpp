@@ -5,6 +5,7 @@
 
 #include "args.hpp"
 #include "clock.hpp"
+#include "job_row.hpp"
 #include "python_numbers.hpp"
 #include "statement.hpp"
 #include "wakeups.hpp"
@@ -19,10 +20,11 @@ PG_FUNCTION_INFO_V1(asyncmq_recover_stalled);
 namespace asyncmq {
 namespace {
 
+// The job's row comes by its id (find_job_row).
 const Statement heartbeat = {{R"(
 UPDATE {jobs} AS j SET data = j.data || pg_catalog.jsonb_build_object('heartbeat', $at::pg_catalog.numeric)
-WHERE j.queue_name = $queue AND j.job_id = $job_id)"},
-                             {{"queue", TEXTOID}, {"job_id", TEXTOID}, {"at", NUMERICOID}},
+WHERE j.id = $row)"},
+                             {{"row", INT4OID}, {"at", NUMERICOID}},
                              SPI_OK_UPDATE};
 
 // Both of AsyncMQ's calls in one statement: rows locked by a transaction that is completing or
@@ -66,8 +68,12 @@ extern "C" Datum asyncmq_heartbeat(PG_FUNCTION_ARGS) {
     Datum at = float_number(PG_ARGISNULL(2) ? epoch_now() : PG_GETARG_FLOAT8(2));
     Call call;
     begin_call(&call);
-    Datum args[3] = {CStringGetTextDatum(queue), CStringGetTextDatum(job_id), at};
-    bool found = run(call, heartbeat, args) > 0;
+    int32 row;
+    bool found = false;
+    if (find_job_row(call, queue, job_id, &row)) {
+        Datum args[2] = {Int32GetDatum(row), at};
+        found = run(call, heartbeat, args) > 0;
+    }
     end_call(&call);
     PG_RETURN_BOOL(found);
 }

@@ -6,6 +6,7 @@
 #include "statement.hpp"
 
 #include "args.hpp"
+#include "job_row.hpp"
 #include "spi.hpp"
 
 extern "C" {
@@ -264,7 +265,12 @@ void begin_job_call(FunctionCallInfo fcinfo, JobCall *job) {
 bool run_for_job(FunctionCallInfo fcinfo, const Statement &stmt) {
     JobCall job;
     begin_job_call(fcinfo, &job);
-    bool touched = run(job.call, stmt, job.key) > 0;
+    int32 row;
+    bool touched = false;
+    if (find_job_row(job.call, job.queue, job.job_id, &row)) {
+        Datum args[1] = {Int32GetDatum(row)};
+        touched = run(job.call, stmt, args) > 0;
+    }
     end_call(&job.call);
     return touched;
 }

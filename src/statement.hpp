@@ -74,8 +74,9 @@ void begin_call_needing(Call *call, TableKind kind, const char *function);
 // SPI_processed.
 uint64 run(const Call &call, const Statement &stmt, const Datum *values, const char *nulls = nullptr);
 
-// For the functions of one job that are one statement of $queue and $job_id (the function's
-// first two arguments): runs it and returns whether it touched a row.
+// For the functions of one job that are one statement of its row, $row (found by find_job_row
+// from the function's first two arguments, queue and job_id): runs it and returns whether it
+// touched a row; false without running it when the queue has no such job.
 bool run_for_job(FunctionCallInfo fcinfo, const Statement &stmt);
 
 // A column of the first row the last statement returned.

@@ -119,6 +119,59 @@ SELECT pg_stat_get_xact_tuples_fetched('idx_asyncmq_jobs_dequeue'::regclass) < 1
 COMMIT;
 SELECT job_id, status FROM asyncmq_jobs WHERE job_id LIKE 'k%' ORDER BY job_id;
 
+-- The same for asyncmq_complete_many, keeping and deleting the completed rows (a null and a
+-- repeated id change nothing, a waiting job and an unknown one are not completed), and for the
+-- calls on one job by its key: heartbeat, retry, move to the dead-letter queue, remove, ack,
+-- and an enqueue of an id the queue has.
+SELECT count(asyncmq_enqueue('history', 'app.tasks.one', job_id => 'm' || i, priority => 1)) AS enqueued
+FROM generate_series(1, 6) AS i;
+SELECT count(*) AS dequeued FROM asyncmq_dequeue('history', 6);
+SELECT pg_stat_force_next_flush();
+BEGIN;
+SELECT asyncmq_complete_many('history', ARRAY['m1', NULL, 'm2', 'm1', 'k4', 'nope'], '{"ok": true}');
+SELECT pg_temp.rows_read() < 100 AS read_few_rows;
+COMMIT;
+SELECT job_id, status, data->'result' AS result FROM asyncmq_jobs WHERE job_id IN ('m1', 'm2', 'k4') ORDER BY job_id;
+SET asyncmq.delete_completed = on;
+SELECT pg_stat_force_next_flush();
+BEGIN;
+SELECT asyncmq_complete_many('history', ARRAY['m3', 'm3', NULL, 'm4']);
+SELECT pg_temp.rows_read() < 100 AS read_few_rows;
+COMMIT;
+RESET asyncmq.delete_completed;
+SELECT pg_stat_force_next_flush();
+BEGIN;
+SELECT asyncmq_heartbeat('history', 'm5', 1700000000);
+SELECT pg_temp.rows_read() < 100 AS read_few_rows;
+COMMIT;
+SELECT pg_stat_force_next_flush();
+BEGIN;
+SELECT asyncmq_retry('history', 'm1') AS retried, asyncmq_retry('history', 'm5') AS active_retried;
+SELECT pg_temp.rows_read() < 100 AS read_few_rows;
+COMMIT;
+SELECT pg_stat_force_next_flush();
+BEGIN;
+SELECT asyncmq_move_to_dlq('history', 'm2');
+SELECT pg_temp.rows_read() < 100 AS read_few_rows;
+COMMIT;
+SELECT pg_stat_force_next_flush();
+BEGIN;
+SELECT asyncmq_remove('history', 'm2');
+SELECT pg_temp.rows_read() < 100 AS read_few_rows;
+COMMIT;
+SELECT pg_stat_force_next_flush();
+BEGIN;
+SELECT asyncmq_ack('history', 'm6');
+SELECT pg_temp.rows_read() < 100 AS read_few_rows;
+COMMIT;
+SELECT pg_stat_force_next_flush();
+BEGIN;
+SELECT asyncmq_enqueue('history', 'app.tasks.two', job_id => 'm5');
+SELECT pg_temp.rows_read() < 100 AS read_few_rows;
+COMMIT;
+SELECT job_id, status, data->'heartbeat' AS heartbeat, data->>'task' AS task FROM asyncmq_jobs
+WHERE job_id LIKE 'm%' OR job_id = 'k4' ORDER BY job_id;
+
 -- A jobs table whose unique key was dropped cannot serve a call on one job: an error, nothing changed.
 ALTER TABLE asyncmq_jobs DROP CONSTRAINT asyncmq_jobs_queue_name_job_id_key;
 SELECT asyncmq_complete('history', 'k4');
