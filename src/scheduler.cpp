@@ -6,6 +6,7 @@
 #include "registry.hpp"
 #include "scheduler_state.hpp"
 #include "tick.hpp"
+#include "vacuum.hpp"
 
 #include "clock.hpp"
 
@@ -90,43 +91,27 @@ void report_failure(const char *what, const ErrorData *error) {
     ereport(log_now ? LOG : DEBUG1,
             (errcode(error->sqlerrcode), errmsg("asyncmq scheduler: %s failed: %s", what, error->message),
              error->detail ? errdetail("%s", error->detail) : 0,
-             errhint("The scheduler goes on with the other tasks and table sets, and tries again at the next "
-                     "tick; this message comes at most once a minute.")));
+             errhint("%s%sThe scheduler goes on with the other tasks and table sets, and tries again at the next "
+                     "tick; this message comes at most once a minute.",
+                     error->hint ? error->hint : "", error->hint ? " " : "")));
     SpinLockAcquire(&scheduler_state()->mutex);
     snprintf(slot->last_error, sizeof slot->last_error, "%s: %s", what, error->message);
     slot->last_error_at = now;
     SpinLockRelease(&scheduler_state()->mutex);
 }
 
-// Runs fn on the set as its owner, in a transaction of its own; false when it failed.
-template <typename Fn> bool as_owner(const RegisteredSet &set, const char *what, Fn fn) {
+// Runs fn; a failure is reported and its transaction aborted. False when it failed.
+template <typename Fn> bool guarded(const char *what, Fn fn) {
     MemoryContext context = CurrentMemoryContext;
     volatile bool ok = true;
     PG_TRY();
-    {
-        StartTransactionCommand();
-        PushActiveSnapshot(GetTransactionSnapshot());
-        if (!SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(set.owner)))
-            ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT), errmsg("the role that registered the tables is gone"),
-                            errhint("Unregister the tables, or register them again as another role.")));
-        Oid user;
-        int sec;
-        GetUserIdAndSecContext(&user, &sec);
-        // Never more rights than the owner has: no SET ROLE, no temporary objects.
-        SetUserIdAndSecContext(set.owner, sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
-        int nest = enter_set(set);
-        fn();
-        leave_set(nest);
-        SetUserIdAndSecContext(user, sec);
-        PopActiveSnapshot();
-        CommitTransactionCommand();
-    }
+    { fn(); }
     PG_CATCH();
     {
         MemoryContextSwitchTo(context);
         ErrorData *error = CopyErrorData();
         FlushErrorState();
-        AbortCurrentTransaction(); // also restores the user
+        AbortCurrentTransaction();
         report_failure(what, error);
         FreeErrorData(error);
         ok = false;
@@ -134,6 +119,55 @@ template <typename Fn> bool as_owner(const RegisteredSet &set, const char *what,
     PG_END_TRY();
     MemoryContextSwitchTo(context);
     return ok;
+}
+
+// Makes the set's owner the current user, in a transaction: never more rights than the owner
+// has, no SET ROLE, no temporary objects.
+void become_owner(const RegisteredSet &set, int sec) {
+    if (!SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(set.owner)))
+        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT), errmsg("the role that registered the tables is gone"),
+                        errhint("Unregister the tables, or register them again as another role.")));
+    SetUserIdAndSecContext(set.owner, sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
+}
+
+// Runs fn on the set as its owner, in a transaction of its own; false when it failed.
+template <typename Fn> bool as_owner(const RegisteredSet &set, const char *what, Fn fn) {
+    return guarded(what, [&] {
+        StartTransactionCommand();
+        PushActiveSnapshot(GetTransactionSnapshot());
+        Oid user;
+        int sec;
+        GetUserIdAndSecContext(&user, &sec);
+        become_owner(set, sec);
+        int nest = enter_set(set);
+        fn();
+        leave_set(nest);
+        SetUserIdAndSecContext(user, sec); // an abort restores the user too
+        PopActiveSnapshot();
+        CommitTransactionCommand();
+    });
+}
+
+// Vacuums the set's jobs table when it has gathered enough dead rows, as the set's owner. The
+// check runs in a transaction; VACUUM outside one, in transactions of its own.
+void vacuum_if_due(const RegisteredSet &set, int threshold) {
+    Oid relid = InvalidOid;
+    char *what = psprintf("vacuum on %s", set.names[0]);
+    set_state(what);
+    if (!as_owner(set, what, [&] { relid = jobs_table_to_vacuum(threshold); }) || !OidIsValid(relid))
+        return;
+    Oid user;
+    int sec;
+    GetUserIdAndSecContext(&user, &sec);
+    (void)guarded(what, [&] {
+        StartTransactionCommand();
+        become_owner(set, sec);
+        CommitTransactionCommand();
+        vacuum_jobs_table(relid);
+    });
+    // Also after a failure: an abort of one of VACUUM's transactions restores the owner, who
+    // was the current user when it began.
+    SetUserIdAndSecContext(user, sec);
 }
 
 RegisteredSet *read_registry(int *count) {
@@ -169,6 +203,8 @@ double tick_all() {
             set_state(what);
             as_owner(sets[i], what, [&] { more |= run_task(task, s, &counts); });
         }
+    for (int i = 0; i < nsets && s.vacuum_dead_rows > 0; i++)
+        vacuum_if_due(sets[i], s.vacuum_dead_rows);
     // Sleep until the next tick, or until something falls due sooner; what is due already and
     // was left (held by another session, or failing) waits for the next tick.
     double wait = more ? 0 : s.scan_interval;

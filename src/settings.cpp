@@ -34,6 +34,7 @@ double retention_failed_value = 30 * 86400;
 double retention_expired_value = 7 * 86400;
 double retention_workers_value = 86400;
 int retention_batch_value = 1000;
+int vacuum_dead_rows_value = 0;
 
 // The settings defined below the table names, for the check of misspelt asyncmq.* names.
 const char *const other_settings[] = {
@@ -56,6 +57,7 @@ const char *const other_settings[] = {
     "asyncmq.retention_expired",
     "asyncmq.retention_workers",
     "asyncmq.retention_batch_size",
+    "asyncmq.vacuum_dead_rows",
 };
 
 struct TableSetting {
@@ -284,6 +286,13 @@ void define_scheduler_settings() {
     DefineCustomIntVariable("asyncmq.retention_batch_size", "Rows of one kind that one retention pass deletes at most.",
                             "A pass is one transaction: the bound keeps its locks short.", &retention_batch_value, 1000,
                             1, 1000000, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("asyncmq.vacuum_dead_rows",
+                            "Dead row versions in a registered jobs table after which the scheduler vacuums it; 0 "
+                            "leaves it to autovacuum.",
+                            "Taking a job leaves its waiting row's entry in the dequeue index until a vacuum, and "
+                            "every later dequeue of the queue steps over it: between autovacuum's rounds a large "
+                            "backlog's dequeues read ever more of them.",
+                            &vacuum_dead_rows_value, 0, 0, INT_MAX, PGC_USERSET, 0, nullptr, nullptr, nullptr);
 }
 
 } // namespace
@@ -411,6 +420,7 @@ SchedulerSettings scheduler_settings() {
     s.retention_expired = retention_expired_value;
     s.retention_workers = retention_workers_value;
     s.retention_batch = retention_batch_value;
+    s.vacuum_dead_rows = vacuum_dead_rows_value;
     return s;
 }
 

@@ -45,6 +45,7 @@ struct SchedulerSettings {
     double stalled_threshold, stalled_check_interval;                                   // seconds
     double retention_completed, retention_failed, retention_expired, retention_workers; // seconds; -1 keeps
     int retention_batch;
+    int vacuum_dead_rows; // 0: never
 };
 SchedulerSettings scheduler_settings();
 

@@ -55,3 +55,12 @@ SET asyncmq.layout = 'Latest';
 SET asyncmq.layout = '0.1234567890';
 \echo :LAST_ERROR_SQLSTATE
 SHOW asyncmq.layout;
+
+-- The scheduler's vacuum threshold is a count of rows, 0 for off.
+SET asyncmq.vacuum_dead_rows = -1;
+\echo :LAST_ERROR_SQLSTATE
+SET asyncmq.vacuum_dead_rows = '5k';
+\echo :LAST_ERROR_SQLSTATE
+SET asyncmq.vacuum_dead_rows = 5000;
+SHOW asyncmq.vacuum_dead_rows;
+RESET asyncmq.vacuum_dead_rows;
