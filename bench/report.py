@@ -31,6 +31,8 @@ DRAIN_NAMES = {
     "a": "(a) asyncmq functions",
     "af": "(a+f) (a), asyncmq.indexes = fast",
     "ax": "(a+f+x) + asyncmq.delete_completed",
+    "afv": "(a+f+v) (a+f) + scheduler vacuum",
+    "axv": "(a+f+x+v) (a+f+x) + scheduler vacuum",
     "e": "(e) pgmq",
     "f": "(f) graphile-worker's statements",
     "fw": "(f) graphile-worker --once, no-op task",
@@ -41,6 +43,8 @@ COMPLETION = {
     "a": "row kept, updated to completed (3 row versions a job)",
     "af": "row kept, updated to completed (3 row versions a job)",
     "ax": "row deleted (2 row versions a job)",
+    "afv": "row kept, updated to completed (3 row versions a job)",
+    "axv": "row deleted (2 row versions a job)",
     "e": "row deleted (2 row versions a job)",
     "f": "row deleted (2 row versions a job)",
     "fw": "row deleted (2 row versions a job)",
@@ -54,7 +58,7 @@ BACKLOG_NAMES = {
 }
 SHORT = {"a": "(a)", "b": "(b)", "bi": "(b+i)", "big": "(b+i) generic plan"}
 ORDER = ["a0", "a", "af", "ax", "aw", "b", "b3", "b3i", "c", "d", "e", "f"]
-DRAIN_ORDER = ["a0", "a", "af", "ax", "e", "f", "fw"]
+DRAIN_ORDER = ["a0", "a", "af", "ax", "afv", "axv", "e", "f", "fw"]
 
 
 def rank(lat, p):
@@ -109,11 +113,11 @@ def load(path):
     order = []
     with open(path) as f:
         for line in f:
-            fields = (line.rstrip("\n").split("\t") + [""] * 19)[:19]
+            fields = (line.rstrip("\n").split("\t") + [""] * 20)[:20]
             section, w, size, jobs, p50, p95, p99, drift, note, wal, rowbytes, indexes, drained = fields[:13]
             rows[(section, w, size)] = dict(jobs=num(jobs), p50=p50, p95=p95, p99=p99, drift=drift, note=note,
                                             wal=num(wal), rowbytes=num(rowbytes), indexes=indexes, drained=drained,
-                                            records=[num(v) for v in fields[13:19]])
+                                            records=[num(v) for v in fields[13:19]], vacuums=fields[19])
             if (section, size) not in order:
                 order.append((section, size))
     return rows, order
@@ -220,12 +224,13 @@ def table(meta_path, results_path, batch, versions_path):
     def verdict(value, goal, higher=True):
         return "met" if (value >= goal if higher else value <= goal) else "NOT met"
 
-    def target(text, value, goal, higher=True, also=None):
-        """goal None: a figure for comparison, with no target. also: (label, value) printed after,
-        with its own verdict."""
+    def target(text, value, goal, higher=True, also=()):
+        """goal None: a figure for comparison, with no target. also: (label, value) pairs printed
+        after, each with its own verdict."""
         extra = ""
-        if also is not None and also[1] is not None:
-            extra = "   (%s: %.2fx%s)" % (also[0], also[1], "" if goal is None else " " + verdict(also[1], goal, higher))
+        for label, v in also:
+            if v is not None:
+                extra += "   (%s: %.2fx%s)" % (label, v, "" if goal is None else " " + verdict(v, goal, higher))
         if value is None:
             print("  %-72s not measured%s" % (text, extra))
         elif goal is None:
@@ -256,11 +261,16 @@ def table(meta_path, results_path, batch, versions_path):
     print()
     print("Targets against the queues users would pick instead, each met or not: (a+f), the recommended")
     print("configuration, over the peer (in brackets the same for (a+f+x), which also deletes completed jobs")
-    print("as the peers do)")
+    print("as the peers do, and in the drain for both with the scheduler's vacuum, (a+f+v) and (a+f+x+v))")
+
+    def also_for(section, variants, value):
+        return tuple((label, value(w)) for w, label in variants if section.startswith("drain-") or w == "ax")
+
+    variants = (("ax", "(a+f+x)"), ("afv", "(a+f+v)"), ("axv", "(a+f+x+v)"))
 
     def peer_target(text, section, size, peer, goal):
         target(text, div(jobs(section, "af", size), jobs(section, peer, size)), goal,
-               also=("(a+f+x)", div(jobs(section, "ax", size), jobs(section, peer, size))))
+               also=also_for(section, variants, lambda w: div(jobs(section, w, size), jobs(section, peer, size))))
 
     if at:
         peer_target("one job at a time, %s clients: over (e) pgmq, at least 1.5x" % at, "life", at, "e", 1.5)
@@ -281,7 +291,7 @@ def table(meta_path, results_path, batch, versions_path):
                 sec = "drain-" + form
                 target("drain %s: jobs/s at %s over at %s, at least 0.9x" % (label, big, small),
                        div(jobs(sec, "af", big), jobs(sec, "af", small)), 0.9,
-                       also=("(a+f+x)", div(jobs(sec, "ax", big), jobs(sec, "ax", small))))
+                       also=also_for(sec, variants, lambda w: div(jobs(sec, w, big), jobs(sec, w, small))))
 
 
 def drain_table(rows, sizes, batch, versions):
@@ -304,8 +314,9 @@ def drain_table(rows, sizes, batch, versions):
                 base = rows.get(("drain-" + form, w, sizes[0]))
                 x = ratio(r["jobs"], base["jobs"]) if base and base["jobs"] else "-"
                 wal = "%.0f" % r["wal"] if r["wal"] is not None else "-"
+                note = r["note"] or ("vacuumed %s times by the scheduler" % r["vacuums"] if r["vacuums"] else "")
                 print("%-14s %7s  %-40s %9.0f %9s %9s %10s  %-7s %s" % (label, size, DRAIN_NAMES[w], r["jobs"], ms(r["p50"]),
-                                                                  ms(r["p95"]), wal, x, r["note"]))
+                                                                  ms(r["p95"]), wal, x, note))
     print()
     print("Work a job of the drain: the queue table's row (average bytes, as stored), its indexes, and what completing")
     print("a job does to it")

@@ -60,16 +60,25 @@ expect_match "bench smoke: the header names graphile-worker's version or why it 
 # the ratio to the smaller backlog.
 declare -A drain=([a0]='\(a0\) asyncmq functions, documented layout' [a]='\(a\) asyncmq functions' [a+f]='\(a\+f\) \(a\), asyncmq\.indexes = fast'
     [a+f+x]='\(a\+f\+x\) \+ asyncmq\.delete_completed'
+    [a+f+v]='\(a\+f\+v\) \(a\+f\) \+ scheduler vacuum' [a+f+x+v]='\(a\+f\+x\+v\) \(a\+f\+x\) \+ scheduler vacuum'
     [e]='\(e\) pgmq' [f]="\\(f\\) graphile-worker's statements" [fw]='\(f\) graphile-worker --once, no-op task')
 for form in 'one at a time' 'rounds of 100'; do
     for n in 400 800; do
-        for w in a0 a a+f a+f+x e f; do
+        for w in a0 a a+f a+f+x a+f+v a+f+x+v e f; do
             expect_match "bench smoke: drain ($w), $form, $n jobs: jobs/s, p50, p95, WAL a job or a skip" \
                 "^$form +$n  ${drain[$w]} +([0-9]+ +[0-9.]+ +[0-9.]+ +[0-9]+  [0-9.]+x|skipped: )" "$out"
         done
         expect_match "bench smoke: drain (fw), $form, $n jobs: jobs/s and WAL a job or a skip" \
             "^$form +$n  ${drain[fw]} +([0-9]+ +- +- +[0-9]+  [0-9.]+x|skipped: )" "$out"
     done
+done
+# (a+f+v) and (a+f+x+v): the scheduler runs in the bench's database; the note counts its vacuums
+# during the drain (test/shell/scheduler_vacuum.sh tests when it vacuums).
+expect_match "bench smoke: the header gives the scheduler's vacuum threshold" \
+    "^  scheduler's vacuum of \(a\+f\+v\) and \(a\+f\+x\+v\): asyncmq\.vacuum_dead_rows = 100 during their drains, asyncmq\.scan_interval = 1$" "$out"
+for w in a+f+v a+f+x+v; do
+    expect_eq "bench smoke: drain ($w) counts the scheduler's vacuums, at each backlog and form" 4 \
+        "$(printf '%s\n' "$out" | grep -cE "^(one at a time|rounds of 100) +(400|800)  ${drain[$w]} +[0-9]+ .* vacuumed [0-9]+ times by the scheduler$")"
 done
 expect_match "bench smoke: the drain's first backlog is its own reference" \
     "^one at a time +400  ${drain[a+f]} +[0-9]+ +[0-9.]+ +[0-9.]+ +[0-9]+  1\.00x" "$out"
@@ -98,13 +107,13 @@ records() { # form, workload: rows, HOT, deleted, locks, index insertions a job 
 }
 near() { awk -v v="$1" -v want="$2" 'BEGIN { d = v - want; exit !(d > -0.1 && d < 0.1) }'; } # within 0.1 of want
 for form in 'one at a time' 'rounds of 100'; do
-    for w in a0 a a+f a+f+x e f fw; do
+    for w in a0 a a+f a+f+x a+f+v a+f+x+v e f fw; do
         [ "$w" = e ] && [ ! -f ../shared/peers/pgmq-1.5.1/pgmq.sql ] && continue
         [ "${w:0:1}" = f ] && printf '%s\n' "$out" | grep -q '^  (f) graphile-worker: skipped' && continue
         read -r rows hot deleted locks inserts < <(records "$form" "$w")
         expect_match "bench smoke: WAL records of the drain, $form, ($w): row versions, HOT, deleted, locks, index insertions" \
             '^[0-9.]+ [0-9.]+ [0-9.]+ [0-9.]+ [0-9.]+$' "$rows $hot $deleted $locks $inserts"
-        case $w in a0) want="2 0 10" ;; a) want="2 0 12" ;; a+f) want="2 0 8" ;; a+f+x) want="1 1 4" ;; *) want="1 1 2" ;; esac
+        case $w in a0) want="2 0 10" ;; a) want="2 0 12" ;; a+f | a+f+v) want="2 0 8" ;; a+f+x | a+f+x+v) want="1 1 4" ;; *) want="1 1 2" ;; esac
         read -r want_rows want_deleted want_inserts <<<"$want"
         expect_eq "bench smoke: the drain, $form, ($w) writes $want_rows row versions, deletes $want_deleted and makes $want_inserts index entries a job" \
             "ok" "$(near "${rows:-x}" "$want_rows" && near "${deleted:-x}" "$want_deleted" && near "${inserts:-x}" "$want_inserts" && echo ok)"
@@ -125,7 +134,7 @@ for t in 'one job at a time, 8 clients: over \(e\) pgmq, at least 1\.5x' \
     "drain of 800, one at a time: over graphile-worker's worker, at least 1\\.0x" \
     'drain in rounds of 100: jobs/s at 800 over at 400, at least 0\.9x'; do
     expect_match "bench smoke: target \"$t\" met or not, or not measured" \
-        "^  $t +([0-9.]+x  (met|NOT met)(   \(\(a\+f\+x\): [0-9.]+x (met|NOT met)\))?|not measured)" "$out"
+        "^  $t +([0-9.]+x  (met|NOT met)(   \(\(a\+f\+x\): [0-9.]+x (met|NOT met)\))?(   \(\(a\+f\+x?\+?v\): [0-9.]+x (met|NOT met)\)){0,2}|not measured)" "$out"
 done
 echo "# bench smoke took $elapsed s (not asserted: wall time depends on the machine's load)"
 printf '%s\n' "$out" | sed 's/^/# /'
