@@ -314,7 +314,8 @@ def drain_table(rows, sizes, batch, versions):
                 base = rows.get(("drain-" + form, w, sizes[0]))
                 x = ratio(r["jobs"], base["jobs"]) if base and base["jobs"] else "-"
                 wal = "%.0f" % r["wal"] if r["wal"] is not None else "-"
-                note = r["note"] or ("vacuumed %s times by the scheduler" % r["vacuums"] if r["vacuums"] else "")
+                note = r["note"] or ("%s vacuum%s by the scheduler" % (r["vacuums"], "" if r["vacuums"] == "1" else "s")
+                                     if r["vacuums"] else "")
                 print("%-14s %7s  %-40s %9.0f %9s %9s %10s  %-7s %s" % (label, size, DRAIN_NAMES[w], r["jobs"], ms(r["p50"]),
                                                                   ms(r["p95"]), wal, x, note))
     print()

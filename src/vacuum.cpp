@@ -10,7 +10,6 @@ extern "C" {
 #include "pgstat.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
-#include "utils/snapmgr.h"
 }
 
 namespace asyncmq {
@@ -48,18 +47,20 @@ Oid jobs_table_to_vacuum(int threshold) {
     read_tables(&t);
     resolve_tables(&t);
     const Table &jobs = require_table(t, TableKind::jobs, nullptr);
+    Baseline *b = baseline_of(jobs.relid);
+    PgStat_Counter dead = dead_rows(jobs.relid);
+    // Dead rows that a vacuum could not remove (a snapshot still sees them) wait for the next
+    // threshold's worth instead of a vacuum at every tick; fewer means something vacuumed.
+    b->dead = Min(b->dead, dead);
+    if (dead - b->dead < threshold)
+        return InvalidOid;
     // VACUUM's own rule; it would skip the table with a WARNING at every tick.
     if (!pg_class_ownercheck(jobs.relid, GetUserId()) && !pg_database_ownercheck(MyDatabaseId, GetUserId()))
         ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
                         errmsg("must be the owner of table %s or of the database to vacuum it", jobs.qualified),
                         errhint("Register the tables as their owner, or set asyncmq.vacuum_dead_rows to 0 for the "
                                 "role that registered them.")));
-    Baseline *b = baseline_of(jobs.relid);
-    PgStat_Counter dead = dead_rows(jobs.relid);
-    // Dead rows that a vacuum could not remove (a snapshot still sees them) wait for the next
-    // threshold's worth instead of a vacuum at every tick; fewer means something vacuumed.
-    b->dead = Min(b->dead, dead);
-    return dead - b->dead >= threshold ? jobs.relid : InvalidOid;
+    return jobs.relid;
 }
 
 void vacuum_jobs_table(Oid relid) {

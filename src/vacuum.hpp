@@ -11,7 +11,7 @@ namespace asyncmq {
 
 // The jobs table in force when it has gathered at least threshold dead row versions since the
 // scheduler last vacuumed it (or since the fewest it has seen), else InvalidOid. ERROR 42501
-// when the current user may not vacuum it. Runs in a transaction.
+// when it has and the current user may not vacuum it. Runs in a transaction.
 Oid jobs_table_to_vacuum(int threshold);
 
 // VACUUM of the table as the current user, skipped when another vacuum holds it. Runs outside

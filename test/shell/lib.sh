@@ -23,3 +23,18 @@ expect_match() {
 
 # psql for tests: no psqlrc, unaligned, tuples only, stop on error.
 q() { psql -X -Atq -v ON_ERROR_STOP=1 "$@"; }
+
+# poll NAME EXPECTED DB SQL: runs SQL in DB every 0.1 s, for at most 10 s, until it prints
+# EXPECTED, then checks what it printed last.
+poll() {
+    local got
+    for _ in $(seq 100); do
+        got=$(q -d "$3" -c "$4" 2>&1)
+        [ "$got" == "$2" ] && break
+        sleep 0.1
+    done
+    expect_eq "$1" "$2" "$got"
+}
+
+# The server log of the cluster that test/helpers/with-cluster started.
+server_log() { cat "$(dirname "$PG_CLUSTER_CONF_ROOT")"/log/*.log; }

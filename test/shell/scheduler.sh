@@ -4,17 +4,6 @@
 [ -z "${IN_CLUSTER:-}" ] && exec env IN_CLUSTER=1 ASYNCMQ_PGOPTIONS="shared_preload_libraries=asyncmq
 asyncmq.database_names=s1" "$(dirname "$0")/../helpers/with-cluster" bash "$0"
 cd "$(dirname "$0")/../.." && . test/shell/lib.sh
-log() { cat "$(dirname "$PG_CLUSTER_CONF_ROOT")"/log/*.log; }
-# poll NAME EXPECTED DB SQL: runs SQL every 0.1 s, for at most 10 s, until it prints EXPECTED.
-poll() {
-    local got
-    for _ in $(seq 100); do
-        got=$(q -d "$3" -c "$4" 2>&1)
-        [ "$got" == "$2" ] && break
-        sleep 0.1
-    done
-    expect_eq "$1" "$2" "$got"
-}
 scheduler_pid() { q -d s1 -c "SELECT pid FROM asyncmq_scheduler_status() WHERE database_name = '$1'"; }
 
 createdb s1
@@ -91,7 +80,7 @@ expect_eq "the other set is still served; the failing one is not (never with mor
 expect_match "the status shows the failure" "^(fire repeatables|promote delayed jobs|looking for the next due time) on b\.jobs(: | failed: )permission denied for schema b" \
     "$(q -d s1 -c "SELECT last_error FROM asyncmq_scheduler_status()")"
 expect_eq "the failure is logged once a minute, not at every tick" "1" \
-    "$(log | grep -c 'asyncmq scheduler: fire repeatables on b.jobs failed: permission denied for schema b')"
+    "$(server_log | grep -c 'asyncmq scheduler: fire repeatables on b.jobs failed: permission denied for schema b')"
 
 # A reload adds a database and removes one.
 createdb s2

@@ -8,17 +8,6 @@ asyncmq.database_names=v
 asyncmq.scan_interval=0.1
 autovacuum=off" "$(dirname "$0")/../helpers/with-cluster" bash "$0"
 cd "$(dirname "$0")/../.." && . test/shell/lib.sh
-log() { cat "$(dirname "$PG_CLUSTER_CONF_ROOT")"/log/*.log; }
-# poll NAME EXPECTED SQL: runs SQL every 0.1 s, for at most 10 s, until it prints EXPECTED.
-poll() {
-    local got
-    for _ in $(seq 100); do
-        got=$(q -d v -c "$3" 2>&1)
-        [ "$got" == "$2" ] && break
-        sleep 0.1
-    done
-    expect_eq "$1" "$2" "$got"
-}
 # dead TABLE N: N dead row versions in the table (enqueued, then deleted).
 dead() {
     q -d v -c "SET asyncmq.postgres_jobs_table_name = '$1'" -c "SET asyncmq.layout = '0.9'" \
@@ -29,39 +18,39 @@ vacuums() { q -d v -c "SELECT vacuum_count || '|' || n_dead_tup FROM pg_stat_use
 ticks_pass() { # waits for three more ticks of the scheduler
     local t
     t=$(q -d v -c "SELECT ticks FROM asyncmq_scheduler_status()")
-    poll "$1" t "SELECT ticks >= $t + 3 FROM asyncmq_scheduler_status()"
+    poll "$1" t v "SELECT ticks >= $t + 3 FROM asyncmq_scheduler_status()"
 }
 
 createdb v
 q -d v -c "CREATE EXTENSION asyncmq" -c "ALTER DATABASE v SET asyncmq.layout = '0.9'" >/dev/null
 q -d v -c "SELECT asyncmq_install()" >/dev/null
-poll "a scheduler serves v" "t" "SELECT pid IS NOT NULL FROM asyncmq_scheduler_status()"
+poll "a scheduler serves v" "t" v "SELECT pid IS NOT NULL FROM asyncmq_scheduler_status()"
 
 dead asyncmq_jobs 1500
 ticks_pass "off by default: ticks pass"
 expect_eq "and the dead rows are left to autovacuum" "0|1500" "$(vacuums asyncmq_jobs)"
 
 q -c "ALTER SYSTEM SET asyncmq.vacuum_dead_rows = 1000" -c "SELECT pg_reload_conf()" >/dev/null
-poll "over the threshold: the scheduler vacuums the jobs table" "1|0" "SELECT vacuum_count || '|' || n_dead_tup FROM pg_stat_user_tables WHERE relname = 'asyncmq_jobs'"
+poll "over the threshold: the scheduler vacuums the jobs table" "1|0" v "SELECT vacuum_count || '|' || n_dead_tup FROM pg_stat_user_tables WHERE relname = 'asyncmq_jobs'"
 dead asyncmq_jobs 900
 ticks_pass "below the threshold since that vacuum: ticks pass"
 expect_eq "and it does not vacuum" "1|900" "$(vacuums asyncmq_jobs)"
 dead asyncmq_jobs 100
-poll "at the threshold it does" "2|0" "SELECT vacuum_count || '|' || n_dead_tup FROM pg_stat_user_tables WHERE relname = 'asyncmq_jobs'"
+poll "at the threshold it does" "2|0" v "SELECT vacuum_count || '|' || n_dead_tup FROM pg_stat_user_tables WHERE relname = 'asyncmq_jobs'"
 
 # Dead rows that a snapshot still sees survive the vacuum; the scheduler waits for a threshold's
 # worth more instead of vacuuming them again at every tick.
 q -d v -c "BEGIN ISOLATION LEVEL REPEATABLE READ" -c "SELECT count(*) FROM asyncmq_jobs" -c "SELECT pg_sleep(30)" >/dev/null 2>&1 &
 holder=$!
-poll "a snapshot is held" "1" "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)'"
+poll "a snapshot is held" "1" v "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)'"
 dead asyncmq_jobs 1000
-poll "the vacuum runs, and cannot remove what the snapshot sees" "3|1000" "SELECT vacuum_count || '|' || n_dead_tup FROM pg_stat_user_tables WHERE relname = 'asyncmq_jobs'"
+poll "the vacuum runs, and cannot remove what the snapshot sees" "3|1000" v "SELECT vacuum_count || '|' || n_dead_tup FROM pg_stat_user_tables WHERE relname = 'asyncmq_jobs'"
 ticks_pass "ticks pass"
 expect_eq "without another vacuum" "3|1000" "$(vacuums asyncmq_jobs)"
 q -d v -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)'" >/dev/null
 wait $holder
 dead asyncmq_jobs 1000
-poll "a threshold's worth more: the next vacuum removes them all" "4|0" "SELECT vacuum_count || '|' || n_dead_tup FROM pg_stat_user_tables WHERE relname = 'asyncmq_jobs'"
+poll "a threshold's worth more: the next vacuum removes them all" "4|0" v "SELECT vacuum_count || '|' || n_dead_tup FROM pg_stat_user_tables WHERE relname = 'asyncmq_jobs'"
 
 # A set whose registering role no longer owns the jobs table: the vacuum fails alone, once a
 # minute in the log and in the status, and the scheduler goes on with the other sets.
@@ -80,11 +69,11 @@ GRANT ALL ON c.jobs TO carol;
 SQL
 dead c.jobs 1000
 poll "not the owner: the status says why it does not vacuum" \
-    "vacuum on c.jobs: must be the owner of table c.jobs or of the database to vacuum it" \
+    "vacuum on c.jobs: must be the owner of table c.jobs or of the database to vacuum it" v \
     "SELECT last_error FROM asyncmq_scheduler_status()"
 dead asyncmq_jobs 1000
-poll "the other set is vacuumed still" "5|0" "SELECT vacuum_count || '|' || n_dead_tup FROM pg_stat_user_tables WHERE relname = 'asyncmq_jobs'"
+poll "the other set is vacuumed still" "5|0" v "SELECT vacuum_count || '|' || n_dead_tup FROM pg_stat_user_tables WHERE relname = 'asyncmq_jobs'"
 expect_eq "the refused one is not" "0|1000" "$(vacuums c.jobs)"
 expect_eq "the failure is logged once a minute, with its hint" "1
-1" "$(log | grep -c 'asyncmq scheduler: vacuum on c.jobs failed: must be the owner of table c.jobs or of the database to vacuum it'
-    log | grep -c 'HINT:  Register the tables as their owner, or set asyncmq.vacuum_dead_rows to 0 for the role that registered them. The scheduler goes on')"
+1" "$(server_log | grep -c 'asyncmq scheduler: vacuum on c.jobs failed: must be the owner of table c.jobs or of the database to vacuum it'
+    server_log | grep -c 'HINT:  Register the tables as their owner, or set asyncmq.vacuum_dead_rows to 0 for the role that registered them. The scheduler goes on')"
