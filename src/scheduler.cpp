@@ -159,6 +159,7 @@ void vacuum_if_due(const RegisteredSet &set, int threshold) {
     Oid user;
     int sec;
     GetUserIdAndSecContext(&user, &sec);
+    set_state(psprintf("vacuuming %s", set.names[0]));
     (void)guarded(what, [&] {
         StartTransactionCommand();
         become_owner(set, sec);

@@ -77,3 +77,35 @@ expect_eq "the refused one is not" "0|1000" "$(vacuums c.jobs)"
 expect_eq "the failure is logged once a minute, with its hint" "1
 1" "$(server_log | grep -c 'asyncmq scheduler: vacuum on c.jobs failed: must be the owner of table c.jobs or of the database to vacuum it'
     server_log | grep -c 'HINT:  Register the tables as their owner, or set asyncmq.vacuum_dead_rows to 0 for the role that registered them. The scheduler goes on')"
+
+# A cancel in the middle of a vacuum (slowed down by vacuum_cost_delay) ends that vacuum alone:
+# the scheduler is again the role it was, so it still sees and serves every set, and vacuums the
+# table at a later tick.
+q -d v <<'SQL' >/dev/null
+CREATE ROLE dave;
+CREATE SCHEMA d AUTHORIZATION dave;
+SET ROLE dave;
+SET asyncmq.postgres_jobs_table_name = 'd.jobs';
+SET asyncmq.postgres_repeatables_table_name = 'd.reps';
+SET asyncmq.postgres_cancelled_jobs_table_name = 'd.cancelled';
+SET asyncmq.postgres_workers_heartbeat_table_name = 'd.workers';
+SELECT asyncmq_install();
+RESET ROLE;
+SQL
+q -c "ALTER SYSTEM SET vacuum_cost_delay = 100" -c "ALTER SYSTEM SET vacuum_cost_limit = 1" -c "SELECT pg_reload_conf()" >/dev/null
+ticks_pass "the scheduler reads the slow vacuum settings at its next tick"
+dead d.jobs 1000
+poll "a slow vacuum of dave's table is under way" "vacuuming d.jobs" v "SELECT state FROM asyncmq_scheduler_status()"
+# The settings go back first: the scheduler reads them at its next tick, not inside a vacuum.
+q -c "ALTER SYSTEM RESET vacuum_cost_delay" -c "ALTER SYSTEM RESET vacuum_cost_limit" -c "SELECT pg_reload_conf()" >/dev/null
+q -d v -c "SELECT pg_cancel_backend(pid) FROM asyncmq_scheduler_status()" >/dev/null
+for _ in $(seq 100); do
+    server_log | grep -q 'vacuum on d.jobs failed: canceling statement due to user request' && break
+    sleep 0.1
+done
+expect_eq "a cancel ends it, and the log says so" 1 \
+    "$(server_log | grep -c 'asyncmq scheduler: vacuum on d.jobs failed: canceling statement due to user request')"
+q -d v -c "SELECT asyncmq_upsert_repeatable('after', '{\"task_id\": \"app.t\", \"every\": 3600}')" \
+    -c "UPDATE asyncmq_repeatables SET next_run = now()" >/dev/null
+poll "the scheduler serves the superuser's set again" "1" v "SELECT count(*) FROM asyncmq_jobs WHERE queue_name = 'after'"
+poll "and vacuums dave's table at a later tick" "1|0" v "SELECT vacuum_count || '|' || n_dead_tup FROM pg_stat_user_tables WHERE relid = 'd.jobs'::regclass"
