@@ -15,6 +15,22 @@ dead() {
         -c "DELETE FROM $1 WHERE status = 'waiting'" >/dev/null
 }
 vacuums() { q -d v -c "SELECT vacuum_count || '|' || n_dead_tup FROM pg_stat_user_tables WHERE relid = '$1'::regclass"; }
+# own_set ROLE: a role, a schema of its (named by the role's first letter: not "$user", which
+# would come first on search_path) and a table set there that it installed.
+own_set() {
+    local schema=${1:0:1}
+    q -d v <<SQL >/dev/null
+CREATE ROLE $1;
+CREATE SCHEMA $schema AUTHORIZATION $1;
+SET ROLE $1;
+SET asyncmq.postgres_jobs_table_name = '$schema.jobs';
+SET asyncmq.postgres_repeatables_table_name = '$schema.reps';
+SET asyncmq.postgres_cancelled_jobs_table_name = '$schema.cancelled';
+SET asyncmq.postgres_workers_heartbeat_table_name = '$schema.workers';
+SELECT asyncmq_install();
+RESET ROLE;
+SQL
+}
 ticks_pass() { # waits for three more ticks of the scheduler
     local t
     t=$(q -d v -c "SELECT ticks FROM asyncmq_scheduler_status()")
@@ -54,19 +70,8 @@ poll "a threshold's worth more: the next vacuum removes them all" "4|0" v "SELEC
 
 # A set whose registering role no longer owns the jobs table: the vacuum fails alone, once a
 # minute in the log and in the status, and the scheduler goes on with the other sets.
-q -d v <<'SQL' >/dev/null
-CREATE ROLE carol;
-CREATE SCHEMA c AUTHORIZATION carol;
-SET ROLE carol;
-SET asyncmq.postgres_jobs_table_name = 'c.jobs';
-SET asyncmq.postgres_repeatables_table_name = 'c.reps';
-SET asyncmq.postgres_cancelled_jobs_table_name = 'c.cancelled';
-SET asyncmq.postgres_workers_heartbeat_table_name = 'c.workers';
-SELECT asyncmq_install();
-RESET ROLE;
-ALTER TABLE c.jobs OWNER TO CURRENT_USER;
-GRANT ALL ON c.jobs TO carol;
-SQL
+own_set carol
+q -d v -c "ALTER TABLE c.jobs OWNER TO CURRENT_USER" -c "GRANT ALL ON c.jobs TO carol" >/dev/null
 dead c.jobs 1000
 poll "not the owner: the status says why it does not vacuum" \
     "vacuum on c.jobs: must be the owner of table c.jobs or of the database to vacuum it" v \
@@ -81,17 +86,7 @@ expect_eq "the failure is logged once a minute, with its hint" "1
 # A cancel in the middle of a vacuum (slowed down by vacuum_cost_delay) ends that vacuum alone:
 # the scheduler is again the role it was, so it still sees and serves every set, and vacuums the
 # table at a later tick.
-q -d v <<'SQL' >/dev/null
-CREATE ROLE dave;
-CREATE SCHEMA d AUTHORIZATION dave;
-SET ROLE dave;
-SET asyncmq.postgres_jobs_table_name = 'd.jobs';
-SET asyncmq.postgres_repeatables_table_name = 'd.reps';
-SET asyncmq.postgres_cancelled_jobs_table_name = 'd.cancelled';
-SET asyncmq.postgres_workers_heartbeat_table_name = 'd.workers';
-SELECT asyncmq_install();
-RESET ROLE;
-SQL
+own_set dave
 q -c "ALTER SYSTEM SET vacuum_cost_delay = 100" -c "ALTER SYSTEM SET vacuum_cost_limit = 1" -c "SELECT pg_reload_conf()" >/dev/null
 ticks_pass "the scheduler reads the slow vacuum settings at its next tick"
 dead d.jobs 1000
