@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The extension's scheduler with AsyncMQ's own worker (test/interop/scheduler.py): a cluster that
 # preloads asyncmq and runs a scheduler in the program's database, once on the documented indexes
-# and once with asyncmq.indexes = fast. AsyncMQ is found as test/shell/interop.sh finds it.
+# and once with asyncmq.indexes = fast and the scheduler's vacuum at every dead row, so that
+# AsyncMQ's worker runs beside it. AsyncMQ is found as test/shell/interop.sh finds it.
 [ -z "${IN_CLUSTER:-}" ] && exec env IN_CLUSTER=1 ASYNCMQ_PGOPTIONS="shared_preload_libraries=asyncmq
 asyncmq.database_names=interop_scheduler_documented,interop_scheduler_fast" "$(dirname "$0")/../helpers/with-cluster" bash "$0"
 cd "$(dirname "$0")/../.." && . test/shell/lib.sh
@@ -20,6 +21,7 @@ for config in documented fast; do
     label=$([ $config = fast ] && echo "fast: ")
     createdb "$db" && q -c "ALTER DATABASE $db SET asyncmq.layout = '0.9'" &&
         q -c "ALTER DATABASE $db SET asyncmq.indexes = '$config'" &&
+        q -c "ALTER DATABASE $db SET asyncmq.vacuum_dead_rows = $([ $config = fast ] && echo 1 || echo 0)" &&
         q -d "$db" -c "CREATE EXTENSION asyncmq" -c "SELECT asyncmq_install()" >/dev/null
     for _ in $(seq 100); do # the launcher looks for new databases every five seconds
         [ "$(q -d "$db" -c "SELECT count(*) FROM asyncmq_scheduler_status() WHERE pid IS NOT NULL")" = 1 ] && break
@@ -36,4 +38,7 @@ for config in documented fast; do
     if [ $code -ne 0 ] && ! grep -q '^not ok - ' <<<"$out"; then
         echo "not ok - ${label}scheduler.py exited with code $code$([ $code -eq 124 ] && echo ' (timed out)')"
     fi
+    expect_eq "interop_scheduler: ${label}the scheduler vacuumed the jobs table during the program, or not, as asyncmq.vacuum_dead_rows says" \
+        "$([ $config = fast ] && echo t || echo f)" \
+        "$(q -d "$db" -c "SELECT vacuum_count > 0 FROM pg_stat_user_tables WHERE relname = 'asyncmq_jobs'")"
 done
