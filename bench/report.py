@@ -263,14 +263,14 @@ def table(meta_path, results_path, batch, versions_path):
     print("configuration, over the peer (in brackets the same for (a+f+x), which also deletes completed jobs")
     print("as the peers do, and in the drain for both with the scheduler's vacuum, (a+f+v) and (a+f+x+v))")
 
-    def also_for(section, variants, value):
+    def also_for(section, value):
+        """The bracketed figures: (a+f+x)'s, and in the drain those with the scheduler's vacuum."""
+        variants = (("ax", "(a+f+x)"), ("afv", "(a+f+v)"), ("axv", "(a+f+x+v)"))
         return tuple((label, value(w)) for w, label in variants if section.startswith("drain-") or w == "ax")
-
-    variants = (("ax", "(a+f+x)"), ("afv", "(a+f+v)"), ("axv", "(a+f+x+v)"))
 
     def peer_target(text, section, size, peer, goal):
         target(text, div(jobs(section, "af", size), jobs(section, peer, size)), goal,
-               also=also_for(section, variants, lambda w: div(jobs(section, w, size), jobs(section, peer, size))))
+               also=also_for(section, lambda w: div(jobs(section, w, size), jobs(section, peer, size))))
 
     if at:
         peer_target("one job at a time, %s clients: over (e) pgmq, at least 1.5x" % at, "life", at, "e", 1.5)
@@ -291,7 +291,7 @@ def table(meta_path, results_path, batch, versions_path):
                 sec = "drain-" + form
                 target("drain %s: jobs/s at %s over at %s, at least 0.9x" % (label, big, small),
                        div(jobs(sec, "af", big), jobs(sec, "af", small)), 0.9,
-                       also=also_for(sec, variants, lambda w: div(jobs(sec, w, big), jobs(sec, w, small))))
+                       also=also_for(sec, lambda w: div(jobs(sec, w, big), jobs(sec, w, small))))
 
 
 def drain_table(rows, sizes, batch, versions):
