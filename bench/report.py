@@ -21,6 +21,7 @@ NAMES = {
     "b3": "(b3) (b) without resolve_dependency",
     "b3i": "(b3+i) (b3) + dequeue index",
     "c": "(c) floor: insert, SKIP LOCKED claim, delete",
+    "g": "(g) (a+f)'s row versions in plain SQL",
     "d": "(d) PgQ: insert event, tick, batch, finish",
     "e": "(e) pgmq: send, read, delete",
     "f": "(f) graphile-worker's statements",
@@ -57,7 +58,7 @@ BACKLOG_NAMES = {
     "big": "(b+i) under a generic plan",
 }
 SHORT = {"a": "(a)", "b": "(b)", "bi": "(b+i)", "big": "(b+i) generic plan"}
-ORDER = ["a0", "a", "af", "ax", "aw", "b", "b3", "b3i", "c", "d", "e", "f"]
+ORDER = ["a0", "a", "af", "ax", "aw", "b", "b3", "b3i", "c", "g", "d", "e", "f"]
 DRAIN_ORDER = ["a0", "a", "af", "ax", "afv", "axv", "e", "f", "fw"]
 
 
@@ -272,13 +273,23 @@ def table(meta_path, results_path, batch, versions_path):
         target(text, div(jobs(section, "af", size), jobs(section, peer, size)), goal,
                also=also_for(section, lambda w: div(jobs(section, w, size), jobs(section, peer, size))))
 
+    def row_bound(section, size):
+        """What AsyncMQ's row allows: (g), the same row versions as plain SQL, over the peers, and
+        (a+f)'s share of (g)'s rate."""
+        for peer, name in (("e", "(e)"), ("f", "(f)")):
+            target("  for comparison: (g), (a+f)'s row versions in plain SQL, over %s" % name,
+                   div(jobs(section, "g", size), jobs(section, peer, size)), None)
+        target("  for comparison: (a+f) over (g)", div(jobs(section, "af", size), jobs(section, "g", size)), None)
+
     if at:
         peer_target("one job at a time, %s clients: over (e) pgmq, at least 1.5x" % at, "life", at, "e", 1.5)
         peer_target("one job at a time, %s clients: over (f) graphile-worker's statements, at least 1.5x" % at,
                     "life", at, "f", 1.5)
+        row_bound("life", at)
         peer_target("batched, %s clients: over (e) pgmq, at least 1.0x" % at, "batch", at, "e", 1.0)
         peer_target("batched, %s clients: over (f) graphile-worker's statements, at least 1.0x" % at, "batch", at, "f",
                     1.0)
+        row_bound("batch", at)
     if drain_sizes:
         big, small = drain_sizes[-1], drain_sizes[0]
         for form, label in (("one", "one at a time"), ("batch", "in rounds of %s" % batch)):

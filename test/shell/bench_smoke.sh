@@ -13,17 +13,18 @@ expect_eq "bench smoke: bench/run --smoke exits 0" 0 "$code"
 expect_match "bench smoke: prints the machine and the server" '^  machine: .*CPUs' "$out"
 
 # Each workload's row: in the lifecycle table at 1 and 8 clients, and in the batched one (a0),
-# (a), (a+f), (a+f+x), (c), (d), (e) and (f) only (AsyncMQ has no batched dequeue).
+# (a), (a+f), (a+f+x), (c), (g), (d), (e) and (f) only (AsyncMQ has no batched dequeue).
 declare -A rows=([a0]='\(a0\) asyncmq functions, documented layout' [a]='\(a\) asyncmq functions' [a+f]='\(a\+f\) \(a\), asyncmq\.indexes = fast'
     [a+f+x]='\(a\+f\+x\) \+ asyncmq\.delete_completed'
     [aw]='\(a\) with asyncmq\.wakeups = on'
     [b]="\\(b\\) AsyncMQ 0\\.9\\.1 worker's statements" [b3]='\(b3\) \(b\) without resolve_dependency'
     [b3+i]='\(b3\+i\) \(b3\) \+ dequeue index' [c]='\(c\) floor: insert, SKIP LOCKED claim, delete'
+    [g]="\\(g\\) \\(a\\+f\\)'s row versions in plain SQL"
     [d]='\(d\) PgQ: insert event, tick, batch, finish' [e]='\(e\) pgmq: send, read, delete'
     [f]="\\(f\\) graphile-worker's statements")
-declare -A tables=([a0]=2 [a]=2 [a+f]=2 [a+f+x]=2 [aw]=1 [b]=1 [b3]=1 [b3+i]=1 [c]=2 [d]=2 [e]=2 [f]=2)
+declare -A tables=([a0]=2 [a]=2 [a+f]=2 [a+f+x]=2 [aw]=1 [b]=1 [b3]=1 [b3+i]=1 [c]=2 [g]=2 [d]=2 [e]=2 [f]=2)
 for c in 1 8; do
-    for w in a0 a a+f a+f+x aw b b3 b3+i c d e f; do
+    for w in a0 a a+f a+f+x aw b b3 b3+i c g d e f; do
         expect_eq "bench smoke: ($w) has its rows at $c clients" "${tables[$w]}" \
             "$(printf '%s\n' "$out" | grep -cE "^ +$c  ${rows[$w]} ")"
     done
@@ -31,7 +32,7 @@ done
 # A row has numbers, or says why it has none: (a) until the lifecycle functions exist, (d) when
 # PgQ is not installed. An error is never fine.
 expect_eq "bench smoke: no workload failed" "" "$(printf '%s\n' "$out" | grep -E ' error: ')"
-for w in a0 a+f a+f+x aw b b3 b3+i c; do
+for w in a0 a+f a+f+x aw b b3 b3+i c g; do
     expect_match "bench smoke: ($w) has jobs/s and latencies" \
         "^ +8  ${rows[$w]} +[0-9]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ " "$out"
 done
@@ -135,6 +136,12 @@ for t in 'one job at a time, 8 clients: over \(e\) pgmq, at least 1\.5x' \
     'drain in rounds of 100: jobs/s at 800 over at 400, at least 0\.9x'; do
     expect_match "bench smoke: target \"$t\" met or not, or not measured" \
         "^  $t +([0-9.]+x  (met|NOT met)(   \(\(a\+f\+x\): [0-9.]+x (met|NOT met)\))?(   \(\(a\+f\+x?\+?v\): [0-9.]+x (met|NOT met)\)){0,2}|not measured)" "$out"
+done
+# What AsyncMQ's row allows: (g) over each peer and (a+f) over (g), one at a time and batched.
+for t in '\(g\), \(a\+f\)'"'"'s row versions in plain SQL, over \(e\)' \
+    '\(g\), \(a\+f\)'"'"'s row versions in plain SQL, over \(f\)' '\(a\+f\) over \(g\)'; do
+    expect_eq "bench smoke: \"for comparison: $t\" is printed after the one-at-a-time and the batched targets" 2 \
+        "$(printf '%s\n' "$out" | grep -cE "^    for comparison: $t +([0-9.]+x|not measured)$")"
 done
 echo "# bench smoke took $elapsed s (not asserted: wall time depends on the machine's load)"
 printf '%s\n' "$out" | sed 's/^/# /'
